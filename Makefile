@@ -1,0 +1,120 @@
+# callsift - plain GNU Makefile (STYLE.md: no generator underneath).
+#
+#   make               build/callsift and build/libcallsift.a
+#   make run           install deps, build, run the main job
+#   make test          install deps, build, check style, run every test
+#                      (unit tests normally and under ASan+UBSan, CLI tests)
+#   make bench         benchmarks against the named peers (bench/README.md)
+#   make fuzz          libFuzzer targets, FUZZ_TIME seconds each
+#   make install       PREFIX=/usr/local (DESTDIR honoured)
+#   make numbering-data  regenerate src/number/gen_*.c from libphonenumber
+#   make check-style   clang-format and banned calls
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+CC         ?= cc
+CLANG      ?= clang
+BUILD      := build
+OPT        ?= -O2 -g
+FUZZ_TIME  ?= 60
+
+# Debian packages found through pkg-config; grows as modules land.
+PKGS       :=
+PKG_CFLAGS := $(if $(PKGS),$(shell pkg-config --cflags $(PKGS)))
+PKG_LIBS   := $(if $(PKGS),$(shell pkg-config --libs $(PKGS)))
+
+WARN       := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+              -Wmissing-prototypes -Wno-missing-field-initializers
+CPPFLAGS   := -Iinclude -Isrc -D_DEFAULT_SOURCE -DSIFT_VERSION='"$(VERSION)"'
+ALL_CFLAGS := -std=c11 $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) \
+              -MMD -MP
+SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
+              -fno-omit-frame-pointer
+LIBS       := $(PKG_LIBS) -lm -lpthread
+
+LIB_SRC    := $(sort $(wildcard src/util/*.c src/number/*.c))
+CLI_SRC    := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
+
+LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_OBJ   := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+ASAN_LIB   := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
+ASAN_CLI   := $(CLI_SRC:%.c=$(BUILD)/asan/%.o)
+ASAN_UNIT  := $(UNIT_SRC:%.c=$(BUILD)/asan/%.o)
+
+.PHONY: all run test unit bench fuzz install numbering-data check-style \
+        deps clean
+
+all: $(BUILD)/callsift $(BUILD)/libcallsift.a
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+
+$(BUILD)/libcallsift.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/asan/libcallsift.a: $(ASAN_LIB)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/callsift: $(CLI_OBJ) $(BUILD)/libcallsift.a
+	$(CC) $(OPT) -o $@ $(CLI_OBJ) $(BUILD)/libcallsift.a $(LIBS)
+
+$(BUILD)/asan/callsift: $(ASAN_CLI) $(BUILD)/asan/libcallsift.a
+	$(CC) $(OPT) $(SAN) -o $@ $(ASAN_CLI) $(BUILD)/asan/libcallsift.a $(LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libcallsift.a
+	$(CC) $(OPT) -o $@ $(UNIT_OBJ) $(BUILD)/libcallsift.a $(LIBS)
+
+$(BUILD)/asan/unit-tests: $(ASAN_UNIT) $(BUILD)/asan/libcallsift.a
+	$(CC) $(OPT) $(SAN) -o $@ $(ASAN_UNIT) $(BUILD)/asan/libcallsift.a $(LIBS)
+
+deps:
+	@scripts/install-deps
+
+run: deps all
+	@scripts/run-examples $(BUILD)/callsift
+
+# The whole suite: style, unit tests (plain and sanitized), CLI tests.
+# tests/run prints TAP per suite and ends with "N passed, N failed".
+test: deps all $(BUILD)/unit-tests $(BUILD)/asan/unit-tests \
+      $(BUILD)/asan/callsift
+	@tests/run
+
+unit: $(BUILD)/unit-tests
+	@SIFT_TEST_ROOT=$(CURDIR) $(BUILD)/unit-tests
+
+check-style:
+	@scripts/check-style
+
+numbering-data:
+	/usr/bin/python3 scripts/gen-numbering
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+	    $(DESTDIR)$(PREFIX)/include/callsift \
+	    $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 755 $(BUILD)/callsift $(DESTDIR)$(PREFIX)/bin/callsift
+	install -m 644 $(BUILD)/libcallsift.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 include/callsift.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 include/callsift/*.h $(DESTDIR)$(PREFIX)/include/callsift/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	    -e 's|@PKGS@|$(PKGS)|g' callsift.pc.in \
+	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/callsift.pc
+
+include bench/bench.mk
+include tests/fuzz/fuzz.mk
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(ASAN_LIB:.o=.d) $(ASAN_CLI:.o=.d) $(ASAN_UNIT:.o=.d)

@@ -1,0 +1,11 @@
+/*
+ * callsift.h - the umbrella header: include this to use the library.
+ * Each module's whole public API is in include/callsift/<module>.h.
+ */
+#ifndef CALLSIFT_H
+#define CALLSIFT_H
+
+#include "callsift/common.h"
+#include "callsift/number.h"
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * util.h - small helpers with no project state: error detail, bounded
+ * string building and ASCII predicates. Internal to callsift (sift__ names);
+ * the CLI and the server may use them too.
+ */
+#ifndef SIFT_UTIL_H
+#define SIFT_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "callsift/common.h"
+
+#if defined(__GNUC__)
+#define SIFT_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define SIFT_PRINTF(f, a)
+#endif
+
+#define SIFT_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Debug-build invariant checks (SQLite's assert/ALWAYS/NEVER idea):
+ * SIFT_ALWAYS(x) and SIFT_NEVER(x) evaluate to x in release builds so the
+ * defensive branch survives, and assert in debug builds. */
+#ifdef NDEBUG
+#define SIFT_ASSERT(x) ((void)0)
+#define SIFT_ALWAYS(x) (x)
+#define SIFT_NEVER(x)  (x)
+#else
+#include <assert.h>
+#define SIFT_ASSERT(x) assert(x)
+#define SIFT_ALWAYS(x) ((x) ? 1 : (assert(0), 0))
+#define SIFT_NEVER(x)  ((x) ? (assert(0), 1) : 0)
+#endif
+
+/*
+ * Fill err (may be NULL) with rc, a message and a place, and return rc.
+ * where may be NULL. Never allocates.
+ */
+enum sift_rc sift__err_set(struct sift_err *err, enum sift_rc rc,
+                           const char *where, const char *fmt, ...)
+    SIFT_PRINTF(4, 5);
+
+/* Clear err (may be NULL) to SIFT_OK with empty text. */
+void sift__err_clear(struct sift_err *err);
+
+/*
+ * A bounded string builder over a caller's buffer: appends truncate at
+ * size - 1 and keep the buffer NUL-terminated, while len keeps counting
+ * what the full text needs (as snprintf does).
+ */
+struct sift__sbuf {
+    char *buf;
+    size_t size;
+    size_t len;
+};
+
+void sift__sbuf_init(struct sift__sbuf *sb, char *buf, size_t size);
+void sift__sbuf_add(struct sift__sbuf *sb, const char *s, size_t len);
+void sift__sbuf_adds(struct sift__sbuf *sb, const char *s);
+void sift__sbuf_addc(struct sift__sbuf *sb, char c);
+void sift__sbuf_addf(struct sift__sbuf *sb, const char *fmt, ...)
+    SIFT_PRINTF(2, 3);
+
+/* Copy src into dst of size bytes, truncating, always NUL-terminated when
+ * size > 0. Returns strlen(src). */
+size_t sift__strlcpy(char *dst, const char *src, size_t size);
+
+/* Parse a non-negative decimal integer of the whole string s into *out.
+ * Returns false on junk, an empty string or overflow past max. */
+bool sift__parse_uint(const char *s, unsigned long long max,
+                      unsigned long long *out);
+
+static inline bool sift__is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline bool sift__is_space(int c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
+           c == '\f';
+}
+
+static inline int sift__ascii_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * test-list.h - every unit test, registered once. Add TEST_DECLARE(name)
+ * and TEST_ENTRY(name) beside its module's others.
+ */
+#define TEST_DECLARE(name) int run_test_##name(void);
+
+TEST_DECLARE(util_strerror_names_every_code)
+TEST_DECLARE(util_allocator_counts)
+TEST_DECLARE(util_err_set_formats_detail)
+#include "test-number-list.h"
+
+#define TEST_ENTRY(name) {#name, run_test_##name},
+
+/* clang-format off */
+#define TEST_TABLE                                                             \
+    TEST_ENTRY(util_strerror_names_every_code)                                 \
+    TEST_ENTRY(util_allocator_counts)                                          \
+    TEST_ENTRY(util_err_set_formats_detail)                                    \
+    TEST_NUMBER_ENTRIES
+/* clang-format on */

@@ -1,0 +1,57 @@
+/*
+ * test-util.c - the foundation: return codes, the allocator hook and error
+ * detail.
+ */
+#include "callsift.h"
+#include "test.h"
+#include "util/util.h"
+
+TEST_IMPL(util_strerror_names_every_code)
+{
+    for (int rc = SIFT_OK; rc <= SIFT_ETIMEOUT; rc++) {
+        ASSERT(strcmp(sift_strerror((enum sift_rc)rc), "unknown error") != 0);
+        ASSERT(strcmp(sift_rc_name((enum sift_rc)rc), "EUNKNOWN") != 0);
+    }
+    ASSERT_STR_EQ(sift_rc_name(SIFT_EPARSE), "EPARSE");
+    ASSERT_STR_EQ(sift_strerror((enum sift_rc)999), "unknown error");
+    return 0;
+}
+
+TEST_IMPL(util_allocator_counts)
+{
+    long before = sift_test_live_allocations();
+    void *p = sift_malloc(10);
+    void *q;
+
+    ASSERT_NOT_NULL(p);
+    ASSERT_EQ(sift_test_live_allocations(), before + 1);
+    q = sift_realloc(p, 1000);
+    ASSERT_NOT_NULL(q);
+    ASSERT_EQ(sift_test_live_allocations(), before + 1);
+    sift_free(q);
+    sift_free(NULL);
+    ASSERT_EQ(sift_test_live_allocations(), before);
+    ASSERT_EQ(sift_set_allocator(NULL, NULL, NULL), SIFT_EINVAL);
+    return 0;
+}
+
+TEST_IMPL(util_err_set_formats_detail)
+{
+    struct sift_err err;
+    struct sift__sbuf sb;
+    char small[8];
+
+    ASSERT_EQ(sift__err_set(&err, SIFT_EPARSE, "byte 3", "bad %s", "thing"),
+              SIFT_EPARSE);
+    ASSERT_EQ(err.rc, SIFT_EPARSE);
+    ASSERT_STR_EQ(err.msg, "bad thing");
+    ASSERT_STR_EQ(err.where, "byte 3");
+    ASSERT_EQ(sift__err_set(NULL, SIFT_EIO, NULL, "x"), SIFT_EIO);
+
+    sift__sbuf_init(&sb, small, sizeof(small));
+    sift__sbuf_adds(&sb, "abcdef");
+    sift__sbuf_addf(&sb, "%d", 12345);
+    ASSERT_STR_EQ(small, "abcdef1");
+    ASSERT_EQ(sb.len, 11);
+    return 0;
+}
