@@ -25,17 +25,20 @@ PKG_CFLAGS := $(if $(PKGS),$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS   := $(if $(PKGS),$(shell pkg-config --libs $(PKGS)))
 
 WARN       := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-              -Wmissing-prototypes -Wno-missing-field-initializers
-CPPFLAGS   := -Iinclude -Isrc -D_DEFAULT_SOURCE -DSIFT_VERSION='"$(VERSION)"'
+              -Wmissing-prototypes -Wno-missing-field-initializers \
+              -Wno-format-truncation
+CPPFLAGS   := -Iinclude -Isrc -D_DEFAULT_SOURCE -DSIFT_VERSION='"$(VERSION)"' \
+              -DSIFT_DATADIR='"$(PREFIX)/share/callsift"'
 ALL_CFLAGS := -std=c11 $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) \
               -MMD -MP
 SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer
 LIBS       := $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC    := $(sort $(wildcard src/util/*.c src/number/*.c))
-CLI_SRC    := $(sort $(wildcard src/cli/*.c))
-UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
+LIB_SRC    := $(sort $(wildcard src/util/*.c src/number/*.c \
+                ))
+CLI_SRC    := $(filter-out src/cli/cmd_check.c,$(sort $(wildcard src/cli/*.c)))
+UNIT_SRC   := $(filter-out tests/unit/test-engine.c tests/unit/test-orgs.c,$(sort $(wildcard tests/unit/*.c)))
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -44,10 +47,15 @@ ASAN_LIB   := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
 ASAN_CLI   := $(CLI_SRC:%.c=$(BUILD)/asan/%.o)
 ASAN_UNIT  := $(UNIT_SRC:%.c=$(BUILD)/asan/%.o)
 
-.PHONY: all run test unit bench fuzz install numbering-data check-style \
-        deps clean
+.PHONY: all run test test-build unit bench fuzz install numbering-data eval \
+        signal-docs \
+        check-style deps clean pkg-check
 
-all: $(BUILD)/callsift $(BUILD)/libcallsift.a
+all: pkg-check $(BUILD)/callsift $(BUILD)/libcallsift.a
+
+pkg-check:
+	@[ -z "$(PKGS)" ] || pkg-config --exists $(PKGS) || { echo "missing libraries:" \
+	    "run scripts/install-deps (or make run / make test)"; exit 1; }
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -80,14 +88,33 @@ $(BUILD)/asan/unit-tests: $(ASAN_UNIT) $(BUILD)/asan/libcallsift.a
 deps:
 	@scripts/install-deps
 
-run: deps all
+# Detection and false positives on the labelled cases and public SMS sets.
+eval: deps
+	@$(MAKE) --no-print-directory all $(BUILD)/eval
+	@$(BUILD)/eval $(CURDIR) $(CURDIR)/../shared/data
+
+$(BUILD)/eval: $(BUILD)/obj/tests/eval/eval.o $(BUILD)/libcallsift.a
+	$(CC) $(OPT) -o $@ $< $(BUILD)/libcallsift.a $(LIBS)
+
+# Regenerate docs/signals/ from data/signals.tsv and data/rules.
+signal-docs:
+	/usr/bin/python3 scripts/gen-signal-docs
+
+# run and test install the packages first, then build in a second make so
+# pkg-config sees what was just installed.
+run: deps
+	@$(MAKE) --no-print-directory all
 	@scripts/run-examples $(BUILD)/callsift
 
 # The whole suite: style, unit tests (plain and sanitized), CLI tests.
 # tests/run prints TAP per suite and ends with "N passed, N failed".
-test: deps all $(BUILD)/unit-tests $(BUILD)/asan/unit-tests \
-      $(BUILD)/asan/callsift
+test: deps
+	@scripts/install-deps test
+	@$(MAKE) --no-print-directory test-build
 	@tests/run
+
+test-build: all $(BUILD)/unit-tests $(BUILD)/asan/unit-tests \
+            $(BUILD)/asan/callsift
 
 unit: $(BUILD)/unit-tests
 	@SIFT_TEST_ROOT=$(CURDIR) $(BUILD)/unit-tests
@@ -106,6 +133,13 @@ install: all
 	install -m 644 $(BUILD)/libcallsift.a $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 include/callsift.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 include/callsift/*.h $(DESTDIR)$(PREFIX)/include/callsift/
+	install -d $(DESTDIR)$(PREFIX)/share/callsift/rules \
+	    $(DESTDIR)$(PREFIX)/share/callsift/orgs
+	install -m 644 data/signals.tsv data/callsift.conf data/watchlist \
+	    data/advice.tsv data/helplines data/urls.conf \
+	    $(DESTDIR)$(PREFIX)/share/callsift/
+	install -m 644 data/rules/*.rules $(DESTDIR)$(PREFIX)/share/callsift/rules/
+	install -m 644 data/orgs/*.orgs $(DESTDIR)$(PREFIX)/share/callsift/orgs/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@PKGS@|$(PKGS)|g' callsift.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/callsift.pc

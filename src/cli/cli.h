@@ -22,6 +22,7 @@ enum {
 };
 
 int sift_cli_number(int argc, char **argv);
+int sift_cli_check(int argc, char **argv);
 
 /* Write s as a JSON string (with quotes) to f; invalid UTF-8 bytes become
  * U+FFFD so the output is always valid JSON. */

@@ -1,16 +1,30 @@
 # tests/fuzz/fuzz.mk - `make fuzz`: each libFuzzer target runs FUZZ_TIME
-# seconds under ASan and UBSan (clang). Crashes land in build/fuzz/.
-FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
-FUZZ_FLAGS   := -std=c11 -g -O1 $(CPPFLAGS) $(PKG_CFLAGS) \
-                -fsanitize=fuzzer,address,undefined \
+# seconds under ASan and UBSan (clang), with the seeds in
+# tests/fuzz/seeds/<target>. Crashes land in build/fuzz/crash-<target>/.
+#   make fuzz FUZZ_TIME=600            every target, 10 minutes each
+#   make fuzz FUZZ_TARGETS=fuzz-number one target
+FUZZ_TARGETS ?= $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_CFLAGS  := -std=c11 -g -O1 $(CPPFLAGS) $(PKG_CFLAGS) \
+                -fsanitize=fuzzer-no-link,address,undefined \
                 -fno-sanitize-recover=all
+FUZZ_LINK    := -fsanitize=fuzzer,address,undefined
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
 
 .PHONY: fuzz fuzz-build
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(LIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/libcallsift.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libcallsift.a
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_LINK) -o $@ $< \
+	    $(BUILD)/fuzz/libcallsift.a $(LIBS)
 
 fuzz: deps
 	@scripts/install-deps fuzz
@@ -19,6 +33,7 @@ fuzz: deps
 	    mkdir -p $(BUILD)/fuzz/corpus-$$t $(BUILD)/fuzz/crash-$$t; \
 	    echo "fuzz: $$t for $(FUZZ_TIME)s"; \
 	    $(BUILD)/fuzz/$$t -max_total_time=$(FUZZ_TIME) -max_len=4096 \
+	        -print_final_stats=1 \
 	        -artifact_prefix=$(BUILD)/fuzz/crash-$$t/ \
 	        $(BUILD)/fuzz/corpus-$$t tests/fuzz/seeds/$$t \
 	        || exit 1; \

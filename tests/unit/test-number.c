@@ -1,0 +1,307 @@
+/*
+ * test-number.c - the number module: the numbers.tsv table, every
+ * libphonenumber example number, malformed input, formatting, geography
+ * and carrier.
+ *
+ * The tables live in tests/data: numbers.tsv is written by hand and
+ * checked against python3-phonenumbers; number-examples.tsv is generated
+ * by scripts/gen-numbering from the same metadata as the C tables.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "callsift/number.h"
+#include "test.h"
+
+#define MAX_FIELDS 8
+
+/* Split line (modified in place) on tabs; returns the field count. */
+static int split_tabs(char *line, char **f, int max)
+{
+    int n = 0;
+    char *p = line;
+
+    f[n++] = p;
+    while (n < max && (p = strchr(p, '\t')) != NULL) {
+        *p++ = '\0';
+        f[n++] = p;
+    }
+    return n;
+}
+
+static void chomp(char *s)
+{
+    size_t n = strlen(s);
+
+    while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+}
+
+static FILE *open_data(const char *name)
+{
+    char path[1024];
+
+    snprintf(path, sizeof(path), "%s/tests/data/%s", sift_test_root(), name);
+    return fopen(path, "r");
+}
+
+static const char *dash(const char *s)
+{
+    return s[0] ? s : "-";
+}
+
+TEST_IMPL(number_table_rows_match)
+{
+    FILE *fp = open_data("numbers.tsv");
+    char line[1024], copy[1024];
+    char *f[MAX_FIELDS];
+    int lineno = 0, rows = 0, failed = 0;
+
+    ASSERT_NOT_NULL(fp);
+    while (fgets(line, sizeof(line), fp) != NULL) {
+        struct sift_number n;
+        struct sift_err err;
+        const char *region;
+        char valid[2];
+        enum sift_rc rc;
+
+        lineno++;
+        chomp(line);
+        if (line[0] == '#')
+            continue;
+        memcpy(copy, line, sizeof(copy));
+        if (split_tabs(line, f, MAX_FIELDS) != MAX_FIELDS) {
+            fprintf(stderr, "# numbers.tsv:%d: want 8 fields\n", lineno);
+            failed++;
+            continue;
+        }
+        region = strcmp(f[1], "-") == 0 ? NULL : f[1];
+        rc = sift_number_parse(&n, f[0], strlen(f[0]), region, &err);
+        valid[0] = n.valid ? '1' : '0';
+        valid[1] = '\0';
+        rows++;
+        if (strcmp(sift_number_status_name(n.status), f[2]) != 0 ||
+            strcmp(dash(n.e164), f[3]) != 0 ||
+            strcmp(dash(n.region), f[4]) != 0 ||
+            strcmp(sift_number_type_name(n.type), f[5]) != 0 ||
+            strcmp(valid, f[6]) != 0 || strcmp(dash(n.extension), f[7]) != 0 ||
+            (rc == SIFT_OK) != (n.status <= SIFT_NUMBER_EMPTY)) {
+            fprintf(stderr,
+                    "# numbers.tsv:%d: %s\n#   got %s\t%s\t%s\t%s\t%s\t%s "
+                    "(rc %s)\n",
+                    lineno, copy, sift_number_status_name(n.status),
+                    dash(n.e164), dash(n.region), sift_number_type_name(n.type),
+                    valid, dash(n.extension), sift_rc_name(rc));
+            failed++;
+        }
+    }
+    fclose(fp);
+    ASSERT(rows >= 100);
+    ASSERT_EQ(failed, 0);
+    return 0;
+}
+
+TEST_IMPL(number_examples_classify)
+{
+    FILE *fp = open_data("number-examples.tsv");
+    char line[256];
+    char *f[5];
+    int lineno = 0, rows = 0, failed = 0;
+
+    ASSERT_NOT_NULL(fp);
+    while (fgets(line, sizeof(line), fp) != NULL) {
+        struct sift_number n;
+        const char *type;
+
+        lineno++;
+        chomp(line);
+        if (line[0] == '#')
+            continue;
+        if (split_tabs(line, f, 5) != 5) {
+            failed++;
+            continue;
+        }
+        rows++;
+        sift_number_parse(&n, f[2], strlen(f[2]), NULL, NULL);
+        type = sift_number_type_name(n.type);
+        /* The example of a description classifies as it, or as
+         * fixed_line_or_mobile where fixed and mobile ranges coincide;
+         * exactly as libphonenumber resolves it. */
+        if (n.status != SIFT_NUMBER_OK || !n.valid ||
+            strcmp(n.region, f[3]) != 0 || strcmp(type, f[4]) != 0 ||
+            (strcmp(type, f[1]) != 0 &&
+             strcmp(type, "fixed_line_or_mobile") != 0)) {
+            fprintf(stderr,
+                    "# number-examples.tsv:%d: %s %s %s -> %s %s %s "
+                    "valid %d\n",
+                    lineno, f[0], f[1], f[2], n.region, type, n.e164, n.valid);
+            failed++;
+        }
+    }
+    fclose(fp);
+    ASSERT(rows > 1000);
+    ASSERT_EQ(failed, 0);
+    return 0;
+}
+
+static void expect_malformed(const char *raw, size_t len, const char *region,
+                             enum sift_number_status st, const char *word)
+{
+    struct sift_number n;
+    struct sift_err err;
+    enum sift_rc rc;
+
+    memset(&err, 0, sizeof(err));
+    rc = sift_number_parse(&n, raw, len, region, &err);
+    ASSERT_EQ(rc, SIFT_EPARSE);
+    ASSERT_EQ(n.status, st);
+    ASSERT_EQ(err.rc, SIFT_EPARSE);
+    ASSERT(err.msg[0] != '\0');
+    if (strstr(err.msg, word) == NULL)
+        TEST_FAIL_("message \"%s\" does not name \"%s\"", err.msg, word);
+    ASSERT(n.e164[0] == '\0');
+}
+
+TEST_IMPL(number_parse_rejects_malformed)
+{
+    static char big[10240];
+    struct sift_number n;
+    struct sift_err err;
+
+    memset(big, '1', sizeof(big));
+    expect_malformed(big, sizeof(big), "JP", SIFT_NUMBER_INPUT_TOO_LONG,
+                     "longer than");
+    expect_malformed("090\0"
+                     "12345678",
+                     12, "JP", SIFT_NUMBER_BAD_ENCODING, "NUL at byte 3");
+    expect_malformed("090\xff"
+                     "12345678",
+                     12, "JP", SIFT_NUMBER_BAD_ENCODING,
+                     "invalid UTF-8 at byte 3");
+    expect_malformed("\xe3\x81", 2, "JP", SIFT_NUMBER_BAD_ENCODING,
+                     "invalid UTF-8 at byte 0");
+    expect_malformed("()-. //", 7, "US", SIFT_NUMBER_NOT_A_NUMBER, "no digits");
+    expect_malformed("123456789012345678901234567890", 30, "US",
+                     SIFT_NUMBER_TOO_LONG, "has 30 digits");
+    expect_malformed("+", 1, NULL, SIFT_NUMBER_NOT_A_NUMBER, "no digits");
+    expect_malformed("00", 2, "US", SIFT_NUMBER_TOO_SHORT, "too short");
+    expect_malformed("00", 2, "GB", SIFT_NUMBER_TOO_SHORT, "2 digits");
+    expect_malformed("00 4", 4, "GB", SIFT_NUMBER_TOO_SHORT, "too few");
+    expect_malformed("+999 123 456", 12, NULL, SIFT_NUMBER_INVALID_COUNTRY_CODE,
+                     "calling code");
+
+    /* The problem's byte offset. */
+    sift_number_parse(&n,
+                      "090\xff"
+                      "12345678",
+                      12, "JP", &err);
+    ASSERT_EQ(n.problem_at, 3);
+    ASSERT_STR_EQ(err.where, "byte 3");
+
+    /* Input is (ptr, len): bytes past len are never read. */
+    ASSERT_EQ(sift_number_parse(&n, "090-1234-5678XXXX", 13, "JP", NULL),
+              SIFT_OK);
+    ASSERT_STR_EQ(n.e164, "+819012345678");
+
+    /* Argument errors. */
+    ASSERT_EQ(sift_number_parse(NULL, "1", 1, "JP", NULL), SIFT_EINVAL);
+    ASSERT_EQ(sift_number_parse(&n, NULL, 1, "JP", NULL), SIFT_EINVAL);
+    ASSERT_EQ(sift_number_parse(&n, "1", 1, "XX", &err), SIFT_EINVAL);
+    ASSERT_EQ(sift_number_parse(&n, NULL, 0, "JP", NULL), SIFT_OK);
+    ASSERT_EQ(n.status, SIFT_NUMBER_EMPTY);
+    return 0;
+}
+
+static void expect_format(const char *raw, const char *region,
+                          enum sift_number_format fmt, const char *want)
+{
+    struct sift_number n;
+    char buf[64];
+    size_t len;
+
+    ASSERT_EQ(sift_number_parse(&n, raw, strlen(raw), region, NULL), SIFT_OK);
+    len = sift_number_format(&n, fmt, buf, sizeof(buf));
+    ASSERT_STR_EQ(buf, want);
+    ASSERT_EQ(len, strlen(want));
+}
+
+TEST_IMPL(number_format_matches_libphonenumber)
+{
+    struct sift_number n;
+    char small[6];
+
+    expect_format("+1(877)643-0291", NULL, SIFT_FORMAT_E164, "+18776430291");
+    expect_format("+1(877)643-0291", NULL, SIFT_FORMAT_INTERNATIONAL,
+                  "+1 877-643-0291");
+    expect_format("+1(877)643-0291", NULL, SIFT_FORMAT_NATIONAL,
+                  "(877) 643-0291");
+    expect_format("+1(877)643-0291", NULL, SIFT_FORMAT_RFC3966,
+                  "tel:+1-877-643-0291");
+    expect_format("+81312345678", NULL, SIFT_FORMAT_NATIONAL, "03-1234-5678");
+    expect_format("+81312345678", NULL, SIFT_FORMAT_INTERNATIONAL,
+                  "+81 3-1234-5678");
+    expect_format("0120-123-456", "JP", SIFT_FORMAT_NATIONAL, "0120-123-456");
+    expect_format("+7 495 123 4567", NULL, SIFT_FORMAT_NATIONAL,
+                  "8 (495) 123-45-67");
+    expect_format("+44 20 7946 0321", NULL, SIFT_FORMAT_NATIONAL,
+                  "020 7946 0321");
+    expect_format("+1 877 643 0291 ext. 123", NULL, SIFT_FORMAT_RFC3966,
+                  "tel:+1-877-643-0291;ext=123");
+
+    /* Truncation keeps the NUL and reports the full length. */
+    sift_number_parse(&n, "+81312345678", 12, NULL, NULL);
+    ASSERT_EQ(sift_number_format(&n, SIFT_FORMAT_E164, small, sizeof(small)),
+              12);
+    ASSERT_STR_EQ(small, "+8131");
+    /* No number: nothing. */
+    sift_number_parse(&n, "非通知", strlen("非通知"), "JP", NULL);
+    ASSERT_EQ(sift_number_format(&n, SIFT_FORMAT_E164, small, sizeof(small)),
+              0);
+    ASSERT_STR_EQ(small, "");
+    return 0;
+}
+
+static const char *geo(const char *raw, enum sift_lang lang)
+{
+    static struct sift_number n;
+
+    ASSERT_EQ(sift_number_parse(&n, raw, strlen(raw), NULL, NULL), SIFT_OK);
+    return sift_number_geography(&n, lang);
+}
+
+TEST_IMPL(number_geography_en_and_ja)
+{
+    ASSERT_STR_EQ(geo("+1 808 555 1234", SIFT_LANG_EN), "Hawaii");
+    /* ja has nothing for Hawaii: the English place, not nothing. */
+    ASSERT_STR_EQ(geo("+1 808 555 1234", SIFT_LANG_JA), "Hawaii");
+    ASSERT_STR_EQ(geo("+1 808 956 1234", SIFT_LANG_EN), "Honolulu, HI");
+    ASSERT_STR_EQ(geo("+81 3 1234 5678", SIFT_LANG_JA), "東京");
+    ASSERT_STR_EQ(geo("+81 3 1234 5678", SIFT_LANG_EN), "Tokyo");
+    /* Not geographic: the country. */
+    ASSERT_STR_EQ(geo("+1 877 643 0291", SIFT_LANG_EN), "United States");
+    ASSERT_STR_EQ(geo("+1 877 643 0291", SIFT_LANG_JA), "アメリカ合衆国");
+    ASSERT_STR_EQ(geo("+81 90 1234 5678", SIFT_LANG_JA), "日本");
+    /* Invalid: nothing. */
+    ASSERT_NULL(geo("+1 999 555 1234", SIFT_LANG_EN));
+
+    ASSERT_STR_EQ(sift_region_name("JP", SIFT_LANG_JA), "日本");
+    ASSERT_STR_EQ(sift_region_name("jp", SIFT_LANG_EN), "Japan");
+    ASSERT_STR_EQ(sift_region_name("GG", SIFT_LANG_EN), "Guernsey");
+    ASSERT_NULL(sift_region_name("XX", SIFT_LANG_EN));
+    ASSERT_NULL(sift_region_name(NULL, SIFT_LANG_EN));
+    return 0;
+}
+
+TEST_IMPL(number_carrier_names_first_assignee)
+{
+    struct sift_number n;
+
+    ASSERT_EQ(sift_number_parse(&n, "090-1001-2345", 13, "JP", NULL), SIFT_OK);
+    ASSERT_STR_EQ(sift_number_carrier(&n), "NTT Docomo");
+    ASSERT_EQ(sift_number_parse(&n, "090-1234-5678", 13, "JP", NULL), SIFT_OK);
+    ASSERT_STR_EQ(sift_number_carrier(&n), "KDDI");
+    /* Fixed lines have no carrier in the data. */
+    ASSERT_EQ(sift_number_parse(&n, "03-1234-5678", 12, "JP", NULL), SIFT_OK);
+    ASSERT_NULL(sift_number_carrier(&n));
+    return 0;
+}
