@@ -20,7 +20,7 @@ OPT        ?= -O2 -g
 FUZZ_TIME  ?= 60
 
 # Debian packages found through pkg-config; grows as modules land.
-PKGS       :=
+PKGS       := libutf8proc libhs libpsl jansson
 PKG_CFLAGS := $(if $(PKGS),$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS   := $(if $(PKGS),$(shell pkg-config --libs $(PKGS)))
 
@@ -35,10 +35,10 @@ SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
               -fno-omit-frame-pointer
 LIBS       := $(PKG_LIBS) -lm -lpthread
 
-LIB_SRC    := $(sort $(wildcard src/util/*.c src/number/*.c \
-                ))
-CLI_SRC    := $(filter-out src/cli/cmd_check.c,$(sort $(wildcard src/cli/*.c)))
-UNIT_SRC   := $(filter-out tests/unit/test-engine.c tests/unit/test-orgs.c,$(sort $(wildcard tests/unit/*.c)))
+LIB_SRC    := $(sort $(wildcard src/util/*.c src/number/*.c src/text/*.c \
+                src/orgs/*.c src/engine/*.c))
+CLI_SRC    := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ    := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -90,11 +90,17 @@ deps:
 
 # Detection and false positives on the labelled cases and public SMS sets.
 eval: deps
-	@$(MAKE) --no-print-directory all $(BUILD)/eval
+	@$(MAKE) --no-print-directory all $(BUILD)/eval $(BUILD)/eval-urls
 	@$(BUILD)/eval $(CURDIR) $(CURDIR)/../shared/data
+	@echo
+	@echo "URL extraction alone (text module, no organisations):"
+	@$(BUILD)/eval-urls $(CURDIR)/../shared/data/jpcert-phishurl
 
 $(BUILD)/eval: $(BUILD)/obj/tests/eval/eval.o $(BUILD)/libcallsift.a
 	$(CC) $(OPT) -o $@ $< $(BUILD)/libcallsift.a $(LIBS)
+
+$(BUILD)/eval-urls: bench/eval-urls.c $(BUILD)/libcallsift.a
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libcallsift.a $(LIBS)
 
 # Regenerate docs/signals/ from data/signals.tsv and data/rules.
 signal-docs:

@@ -1,6 +1,10 @@
 # bench/bench.mk - `make bench`: every benchmark prints its figures beside
-# the named peer's, in one run, with the ratio (bench/README.md).
+# the named peer's, in one run, with the ratio (bench/README.md). The
+# recursive make builds the peers only after install-deps brought them.
+include bench/numbers/Makefile.inc
+
 .PHONY: bench
-bench: deps all
+bench: deps
 	@scripts/install-deps bench
-	@echo "no benchmarks yet"
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory bench-numbers

@@ -7,5 +7,8 @@
 
 #include "callsift/common.h"
 #include "callsift/number.h"
+#include "callsift/text.h"
+#include "callsift/orgs.h"
+#include "callsift/engine.h"
 
 #endif

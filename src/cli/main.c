@@ -3,6 +3,8 @@
  *
  *   callsift number NUMBER... [--region CC] [--to NUMBER] [--lang ja|en]
  *                   [--json]
+ *   callsift check --from RAW [--to RAW] [--text T] [--sms] [--json]
+ *   callsift check --batch < events.jsonl
  *   callsift --version | --help
  */
 #include <string.h>
@@ -47,6 +49,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "number") == 0)
         return sift_cli_number(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check") == 0)
+        return sift_cli_check(argc - 1, argv + 1);
     fprintf(stderr, "callsift: unknown command '%s'\n\n", argv[1]);
     fputs(usage_text, stderr);
     return SIFT_EXIT_USAGE;

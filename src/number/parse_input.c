@@ -543,13 +543,39 @@ no_label:
     return false;
 }
 
+/*
+ * A cheap prefilter for the extension patterns: every one of them needs a
+ * label letter, '#', '~', ';', ',' (or their full-width forms) or 内線,
+ * so a caller ID with none of them (the usual "090-1234-5678") skips the
+ * position-by-position search. It keeps the hot path short: the search
+ * was a third of the parse time.
+ */
+static bool may_have_ext(const struct cpbuf *b, size_t a, size_t e)
+{
+    for (size_t i = a; i < e; i++) {
+        uint32_t c = b->c[i];
+        if (c < 0x80) {
+            if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+                return true;
+            if (c == '#' || c == '~' || c == ';' || c == ',')
+                return true;
+        } else if (!sift__uni_is_nd(c) && c != 0xA0 && c != 0xFF0D &&
+                   c != 0x2010 && c != 0x2011 && c != 0x2012 && c != 0x2013 &&
+                   c != 0x2014 && c != 0x2015 && c != 0x2212 && c != 0xFF08 &&
+                   c != 0xFF09 && c != 0x3000 && c != 0xFF0B) {
+            return true; /* any other non-ASCII: take the full search */
+        }
+    }
+    return false;
+}
+
 /* Leftmost p where the extension pattern matches, or e. */
 static size_t ext_search(const struct cpbuf *b, size_t a, size_t e, size_t *g)
 {
     size_t p;
     uint32_t last;
 
-    if (e == a)
+    if (e == a || !may_have_ext(b, a, e))
         return e;
     last = b->c[e - 1];
     if (last != '#' && !sift__uni_is_nd(last))
@@ -576,6 +602,8 @@ static bool viable(const struct cpbuf *b, size_t a, size_t e)
         return true;
     if (valid_main(b, a, e))
         return true;
+    if (!may_have_ext(b, a, e))
+        return false;
     /* The main part followed by an extension: any split point. */
     for (p = a + 1; p < e; p++)
         if (ext_at(b, p, e, &g) && valid_main(b, a, p))

@@ -8,6 +8,8 @@ TEST_DECLARE(util_strerror_names_every_code)
 TEST_DECLARE(util_allocator_counts)
 TEST_DECLARE(util_err_set_formats_detail)
 #include "test-number-list.h"
+#include "test-text-list.h"
+#include "test-engine-list.h"
 
 #define TEST_ENTRY(name) {#name, run_test_##name},
 
@@ -16,5 +18,7 @@ TEST_DECLARE(util_err_set_formats_detail)
     TEST_ENTRY(util_strerror_names_every_code)                                 \
     TEST_ENTRY(util_allocator_counts)                                          \
     TEST_ENTRY(util_err_set_formats_detail)                                    \
-    TEST_NUMBER_ENTRIES
+    TEST_NUMBER_ENTRIES                                                        \
+    TEST_TEXT_ENTRIES                                                          \
+    TEST_ENGINE_ENTRIES
 /* clang-format on */

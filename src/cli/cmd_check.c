@@ -1,0 +1,354 @@
+/*
+ * cmd_check.c - `callsift check`: a verdict for one call or message, for a
+ * person (plain words, signals, advice) or for a machine (--json), or for
+ * a stream of events (--batch, JSON lines in, verdict lines out, in
+ * order).
+ *
+ *   callsift check --from RAW [--to RAW] [--text TEXT | --text-file F]
+ *                  [--sms] [--lang ja|en] [--json]
+ *   callsift check --batch < events.jsonl
+ *
+ * Documented in docs/cli/check.md.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define VERDICT_JSON_MAX (256 * 1024)
+#define BATCH_LINE_MAX   (1024 * 1024)
+
+static const char usage_text[] =
+    "usage: callsift check --from RAW [--to RAW] [--text TEXT | --text-file "
+    "F]\n"
+    "                      [--sms] [--lang ja|en] [--json]\n"
+    "       callsift check --batch < events.jsonl\n"
+    "\n"
+    "Decide whether a call or a text message is a scam, and say why and\n"
+    "what to do. The verdict is one of allow, label (be careful), warn\n"
+    "(possible scam) or block (likely scam).\n"
+    "\n"
+    "options:\n"
+    "  --from RAW       the caller ID as shown, or an SMS sender (required)\n"
+    "  --to RAW         the callee (your number)\n"
+    "  --text TEXT      a voicemail transcript, a greeting or an SMS body\n"
+    "  --text-file F    read the text from a file (- for stdin)\n"
+    "  --sms            the event is a text message (default: a call)\n"
+    "  --lang ja|en     language for people (default from $LANG, else en)\n"
+    "  --json           print the verdict as JSON\n"
+    "  --batch          read events as JSON lines on stdin ({kind, from, to,\n"
+    "                   time, text}; id and unknown fields are echoed) and\n"
+    "                   write one verdict JSON line per event, in order\n"
+    "  --data DIR       data folder (default $CALLSIFT_DATA, ./data, or the\n"
+    "                   installed one)\n"
+    "  --config FILE    configuration (default DIR/callsift.conf)\n"
+    "  --region CC      home region (default: the configuration's)\n"
+    "\n"
+    "exit: 0 a verdict was given (for --batch: for every line), 1 an event\n"
+    "could not be checked (bad input; --batch goes on with the next line),\n"
+    "2 usage error, 3 the engine could not load its files.\n";
+
+struct check_opts {
+    const char *from, *to, *text, *text_file, *data, *config, *region;
+    bool sms, json, batch;
+    enum sift_lang lang;
+};
+
+static enum sift_lang lang_from_env(void)
+{
+    const char *l = getenv("LC_ALL");
+    if (l == NULL || *l == '\0')
+        l = getenv("LANG");
+    return (l != NULL && strncmp(l, "ja", 2) == 0) ? SIFT_LANG_JA
+                                                   : SIFT_LANG_EN;
+}
+
+/* Read a whole file (or stdin for "-") up to max bytes; one byte more
+ * tells the caller it was over. */
+static char *read_text(const char *path, size_t max, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    char *buf;
+    size_t n;
+
+    if (f == NULL)
+        return NULL;
+    buf = malloc(max + 2);
+    if (buf == NULL) {
+        if (f != stdin)
+            fclose(f);
+        return NULL;
+    }
+    n = fread(buf, 1, max + 1, f);
+    buf[n] = '\0';
+    *len = n;
+    if (f != stdin)
+        fclose(f);
+    return buf;
+}
+
+static void print_person(const struct sift_verdict *v, enum sift_lang lang)
+{
+    int ja = lang == SIFT_LANG_JA;
+    char buf[256];
+
+    printf("%s — %s (%s, score %.1f)\n", sift_action_words(v->action, lang),
+           sift_action_words(v->action, ja ? SIFT_LANG_EN : SIFT_LANG_JA),
+           sift_action_name(v->action), v->score);
+    sift_number_describe(&v->caller, lang, buf, sizeof(buf));
+    if (v->caller.status == SIFT_NUMBER_OK) {
+        char fmt[64];
+        sift_number_format(&v->caller, SIFT_FORMAT_INTERNATIONAL, fmt,
+                           sizeof(fmt));
+        printf("%s %s — %s\n", ja ? "発信者:" : "Caller:", fmt, buf);
+    } else {
+        printf("%s %s\n", ja ? "発信者:" : "Caller:", buf);
+    }
+    if (v->org.id != NULL)
+        printf("%s %s\n", ja ? "名乗っている組織:" : "Claims to be:",
+               ja ? v->org.name_ja : v->org.name_en);
+    if (v->n_signals > 0) {
+        printf("\n%s\n", ja ? "理由:" : "Why:");
+        for (size_t i = 0; i < v->n_signals; i++) {
+            const struct sift_signal *s = &v->signals[i];
+            printf("  %+5.1f  %s\n", s->weight, s->name);
+            printf("         %s\n", ja ? s->reason_ja : s->reason_en);
+            if (s->evidence[0])
+                printf("         %s %s\n",
+                       ja ? "根拠:" : "evidence:", s->evidence);
+        }
+    }
+    if (v->n_advice > 0) {
+        printf("\n%s\n", ja ? "いますること:" : "What to do now:");
+        for (size_t i = 0; i < v->n_advice; i++)
+            printf("  %zu. %s\n", i + 1,
+                   ja ? v->advice[i].ja : v->advice[i].en);
+    }
+}
+
+/* Print a verdict as JSON, with the echoed fields first. */
+static int print_json_line(const struct sift_verdict *v, const char *echo)
+{
+    static char *buf;
+    size_t need;
+
+    if (buf == NULL) {
+        buf = malloc(VERDICT_JSON_MAX);
+        if (buf == NULL)
+            return -1;
+    }
+    need = sift_verdict_json(v, buf, VERDICT_JSON_MAX);
+    if (need >= VERDICT_JSON_MAX)
+        return -1;
+    if (echo != NULL && echo[0] != '\0')
+        printf("{%s,%s\n", echo, buf + 1);
+    else
+        printf("%s\n", buf);
+    return 0;
+}
+
+static void print_error_line(const struct sift_err *err, const char *echo,
+                             unsigned long lineno)
+{
+    char where[96];
+
+    snprintf(where, sizeof(where), "line %lu: %s", lineno, err->where);
+    printf("{");
+    if (echo != NULL && echo[0] != '\0')
+        printf("%s,", echo);
+    printf("\"error\":{\"code\":");
+    sift_cli_json_str(stdout, sift_rc_name(err->rc));
+    printf(",\"message\":");
+    sift_cli_json_str(stdout, err->msg);
+    printf(",\"where\":");
+    sift_cli_json_str(stdout, where);
+    printf("}}\n");
+}
+
+static int run_batch(const struct sift_engine *eng)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    unsigned long lineno = 0;
+    int status = SIFT_EXIT_OK;
+
+    for (;;) {
+        struct sift_event_json ej;
+        struct sift_verdict *v;
+        struct sift_err err = {0};
+        ssize_t got = getline(&line, &cap, stdin);
+        size_t len;
+        enum sift_rc rc;
+
+        if (got == -1)
+            break;
+        lineno++;
+        len = (size_t)got;
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        if (len == 0)
+            continue; /* blank lines separate nothing */
+        v = malloc(sizeof(*v));
+        if (v == NULL) {
+            status = SIFT_EXIT_INTERNAL;
+            break;
+        }
+        if (len > BATCH_LINE_MAX) {
+            err.rc = SIFT_ETOOBIG;
+            snprintf(err.msg, sizeof(err.msg),
+                     "the line is %zu bytes; the limit is %d", len,
+                     BATCH_LINE_MAX);
+            snprintf(err.where, sizeof(err.where), "$");
+            print_error_line(&err, NULL, lineno);
+            status = SIFT_EXIT_INPUT;
+            free(v);
+            continue;
+        }
+        rc = sift_event_from_json(&ej, line, len, &err);
+        if (rc == SIFT_OK)
+            rc = sift_engine_check(eng, &ej.ev, v, &err);
+        if (rc != SIFT_OK) {
+            print_error_line(&err, ej.echo, lineno);
+            status = SIFT_EXIT_INPUT;
+        } else if (print_json_line(v, ej.echo) != 0) {
+            status = SIFT_EXIT_INTERNAL;
+        }
+        sift_event_json_release(&ej);
+        free(v);
+        fflush(stdout);
+    }
+    free(line);
+    return status;
+}
+
+static int parse_args(int argc, char **argv, struct check_opts *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char **dst = NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage_text, stdout);
+            return -1;
+        } else if (strcmp(a, "--json") == 0) {
+            o->json = true;
+        } else if (strcmp(a, "--sms") == 0) {
+            o->sms = true;
+        } else if (strcmp(a, "--batch") == 0) {
+            o->batch = true;
+        } else if (strcmp(a, "--from") == 0) {
+            dst = &o->from;
+        } else if (strcmp(a, "--to") == 0) {
+            dst = &o->to;
+        } else if (strcmp(a, "--text") == 0) {
+            dst = &o->text;
+        } else if (strcmp(a, "--text-file") == 0) {
+            dst = &o->text_file;
+        } else if (strcmp(a, "--data") == 0) {
+            dst = &o->data;
+        } else if (strcmp(a, "--config") == 0) {
+            dst = &o->config;
+        } else if (strcmp(a, "--region") == 0) {
+            dst = &o->region;
+        } else if (strcmp(a, "--lang") == 0) {
+            if (i + 1 >= argc || !sift_cli_lang(argv[++i], &o->lang)) {
+                fprintf(stderr, "callsift check: --lang takes ja or en\n");
+                return SIFT_EXIT_USAGE;
+            }
+        } else {
+            fprintf(stderr, "callsift check: unknown argument '%s'\n\n%s", a,
+                    usage_text);
+            return SIFT_EXIT_USAGE;
+        }
+        if (dst != NULL) {
+            if (i + 1 >= argc) {
+                fprintf(stderr, "callsift check: %s needs a value\n", a);
+                return SIFT_EXIT_USAGE;
+            }
+            *dst = argv[++i];
+        }
+    }
+    if (!o->batch && o->from == NULL) {
+        fprintf(stderr, "callsift check: --from is required\n\n%s", usage_text);
+        return SIFT_EXIT_USAGE;
+    }
+    if (o->text != NULL && o->text_file != NULL) {
+        fprintf(stderr, "callsift check: give --text or --text-file, not "
+                        "both\n");
+        return SIFT_EXIT_USAGE;
+    }
+    return 0;
+}
+
+int sift_cli_check(int argc, char **argv)
+{
+    struct check_opts o;
+    struct sift_engine_opts eo = {0};
+    struct sift_engine *eng = NULL;
+    struct sift_err err = {0};
+    struct sift_event ev = {0};
+    struct sift_verdict *v = NULL;
+    char *text_buf = NULL;
+    int status;
+
+    memset(&o, 0, sizeof(o));
+    o.lang = lang_from_env();
+    status = parse_args(argc, argv, &o);
+    if (status != 0)
+        return status < 0 ? SIFT_EXIT_OK : status;
+
+    eo.data_dir = o.data;
+    eo.config_path = o.config;
+    eo.home_region = o.region;
+    if (sift_engine_new(&eng, &eo, &err) != SIFT_OK) {
+        fprintf(stderr, "callsift check: %s%s%s\n", err.where,
+                err.where[0] ? ": " : "", err.msg);
+        return SIFT_EXIT_INTERNAL;
+    }
+    if (o.batch) {
+        status = run_batch(eng);
+        sift_engine_free(eng);
+        return status;
+    }
+
+    ev.kind = o.sms ? SIFT_EVENT_SMS : SIFT_EVENT_CALL;
+    ev.from = o.from;
+    ev.to = o.to;
+    ev.text = o.text;
+    if (o.from[0] == '\0')
+        ev.from_len = 0;
+    if (o.text_file != NULL) {
+        size_t len = 0;
+        text_buf = read_text(o.text_file, 16u << 20, &len);
+        if (text_buf == NULL) {
+            fprintf(stderr, "callsift check: cannot read %s: %s\n", o.text_file,
+                    strerror(errno));
+            sift_engine_free(eng);
+            return SIFT_EXIT_INPUT;
+        }
+        ev.text = text_buf;
+        ev.text_len = len;
+    }
+    v = malloc(sizeof(*v));
+    if (v == NULL) {
+        status = SIFT_EXIT_INTERNAL;
+        goto out;
+    }
+    if (sift_engine_check(eng, &ev, v, &err) != SIFT_OK) {
+        fprintf(stderr, "callsift check: %s%s%s\n", err.where,
+                err.where[0] ? ": " : "", err.msg);
+        status = SIFT_EXIT_INPUT;
+        goto out;
+    }
+    if (o.json) {
+        if (print_json_line(v, NULL) != 0)
+            status = SIFT_EXIT_INTERNAL;
+    } else {
+        print_person(v, o.lang);
+    }
+out:
+    free(v);
+    free(text_buf);
+    sift_engine_free(eng);
+    return status;
+}

@@ -1,0 +1,239 @@
+/*
+ * engine_json.c - a verdict as one JSON object: the shape `callsift check
+ * --json`, the batch and the HTTP API all print (docs/cli/check.md).
+ *
+ *   {"action","words":{ja,en},"score","signals":[{name,weight,evidence,
+ *    reason:{ja,en}}],"advice":[{id,ja,en}],"org":{...}|null,
+ *    "number":{...},"callee":{...}|null}
+ *
+ * Strings are escaped for JSON; invalid UTF-8 cannot reach here (the text
+ * is normalised first) but is replaced by U+FFFD all the same.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "engine_int.h"
+#include "util/util.h"
+
+static size_t utf8_seq(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+            return 0;
+        if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
+            return 0;
+        return 3;
+    }
+    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+            (s[3] & 0xc0) != 0x80)
+            return 0;
+        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
+
+static void jstr(struct sift__sbuf *sb, const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+
+    if (s == NULL) {
+        sift__sbuf_adds(sb, "null");
+        return;
+    }
+    sift__sbuf_addc(sb, '"');
+    while (*p) {
+        size_t n = utf8_seq(p);
+        if (*p == '"' || *p == '\\') {
+            sift__sbuf_addc(sb, '\\');
+            sift__sbuf_addc(sb, (char)*p++);
+        } else if (*p < 0x20) {
+            sift__sbuf_addf(sb, "\\u%04x", *p++);
+        } else if (n > 0) {
+            sift__sbuf_add(sb, (const char *)p, n);
+            p += n;
+        } else {
+            sift__sbuf_adds(sb, "\\ufffd");
+            p++;
+        }
+    }
+    sift__sbuf_addc(sb, '"');
+}
+
+static void key(struct sift__sbuf *sb, const char *k)
+{
+    jstr(sb, k);
+    sift__sbuf_addc(sb, ':');
+}
+
+static void number_json(struct sift__sbuf *sb, const struct sift_number *n)
+{
+    char buf[256];
+    bool ok = n->status == SIFT_NUMBER_OK;
+
+    sift__sbuf_addc(sb, '{');
+    key(sb, "status");
+    jstr(sb, sift_number_status_name(n->status));
+    sift__sbuf_addc(sb, ',');
+    key(sb, "e164");
+    jstr(sb, ok ? n->e164 : NULL);
+    sift__sbuf_addc(sb, ',');
+    key(sb, "international_format");
+    sift_number_format(n, SIFT_FORMAT_INTERNATIONAL, buf, sizeof(buf));
+    jstr(sb, ok ? buf : NULL);
+    sift__sbuf_addc(sb, ',');
+    key(sb, "national_format");
+    sift_number_format(n, SIFT_FORMAT_NATIONAL, buf, sizeof(buf));
+    jstr(sb, ok ? buf : NULL);
+    sift__sbuf_addc(sb, ',');
+    key(sb, "country_code");
+    if (ok)
+        sift__sbuf_addf(sb, "%u", (unsigned)n->country_code);
+    else
+        sift__sbuf_adds(sb, "null");
+    sift__sbuf_addc(sb, ',');
+    key(sb, "region");
+    jstr(sb, ok && n->region[0] ? n->region : NULL);
+    sift__sbuf_addc(sb, ',');
+    key(sb, "type");
+    jstr(sb, ok ? sift_number_type_name(n->type) : NULL);
+    sift__sbuf_addf(sb, ",\"valid\":%s,\"possible\":%s,",
+                    n->valid ? "true" : "false",
+                    n->possible ? "true" : "false");
+    key(sb, "geography");
+    sift__sbuf_addc(sb, '{');
+    key(sb, "ja");
+    jstr(sb, ok ? sift_number_geography(n, SIFT_LANG_JA) : NULL);
+    sift__sbuf_addc(sb, ',');
+    key(sb, "en");
+    jstr(sb, ok ? sift_number_geography(n, SIFT_LANG_EN) : NULL);
+    sift__sbuf_adds(sb, "},");
+    key(sb, "carrier");
+    jstr(sb, ok ? sift_number_carrier(n) : NULL);
+    sift__sbuf_addc(sb, ',');
+    key(sb, "description");
+    sift__sbuf_addc(sb, '{');
+    key(sb, "ja");
+    sift_number_describe(n, SIFT_LANG_JA, buf, sizeof(buf));
+    jstr(sb, buf);
+    sift__sbuf_addc(sb, ',');
+    key(sb, "en");
+    sift_number_describe(n, SIFT_LANG_EN, buf, sizeof(buf));
+    jstr(sb, buf);
+    sift__sbuf_adds(sb, "}}");
+}
+
+size_t sift_verdict_json(const struct sift_verdict *v, char *out, size_t size)
+{
+    struct sift__sbuf sb;
+
+    sift__sbuf_init(&sb, out, size);
+    sift__sbuf_addc(&sb, '{');
+    key(&sb, "action");
+    jstr(&sb, sift_action_name(v->action));
+    sift__sbuf_addc(&sb, ',');
+    key(&sb, "words");
+    sift__sbuf_addc(&sb, '{');
+    key(&sb, "ja");
+    jstr(&sb, sift_action_words(v->action, SIFT_LANG_JA));
+    sift__sbuf_addc(&sb, ',');
+    key(&sb, "en");
+    jstr(&sb, sift_action_words(v->action, SIFT_LANG_EN));
+    sift__sbuf_adds(&sb, "},");
+    sift__sbuf_addf(&sb, "\"score\":%.2f,", v->score);
+    key(&sb, "signals");
+    sift__sbuf_addc(&sb, '[');
+    for (size_t i = 0; i < v->n_signals; i++) {
+        const struct sift_signal *s = &v->signals[i];
+        if (i)
+            sift__sbuf_addc(&sb, ',');
+        sift__sbuf_addc(&sb, '{');
+        key(&sb, "name");
+        jstr(&sb, s->name);
+        sift__sbuf_addf(&sb, ",\"weight\":%.2f,", s->weight);
+        key(&sb, "evidence");
+        jstr(&sb, s->evidence);
+        sift__sbuf_addc(&sb, ',');
+        key(&sb, "reason");
+        sift__sbuf_addc(&sb, '{');
+        key(&sb, "ja");
+        jstr(&sb, s->reason_ja);
+        sift__sbuf_addc(&sb, ',');
+        key(&sb, "en");
+        jstr(&sb, s->reason_en);
+        sift__sbuf_adds(&sb, "}}");
+    }
+    sift__sbuf_adds(&sb, "],");
+    key(&sb, "advice");
+    sift__sbuf_addc(&sb, '[');
+    for (size_t i = 0; i < v->n_advice; i++) {
+        const struct sift_advice *a = &v->advice[i];
+        if (i)
+            sift__sbuf_addc(&sb, ',');
+        sift__sbuf_addc(&sb, '{');
+        key(&sb, "id");
+        jstr(&sb, a->id);
+        sift__sbuf_addc(&sb, ',');
+        key(&sb, "ja");
+        jstr(&sb, a->ja);
+        sift__sbuf_addc(&sb, ',');
+        key(&sb, "en");
+        jstr(&sb, a->en);
+        sift__sbuf_addc(&sb, '}');
+    }
+    sift__sbuf_adds(&sb, "],");
+    key(&sb, "org");
+    if (v->org.id == NULL) {
+        sift__sbuf_adds(&sb, "null");
+    } else {
+        sift__sbuf_addc(&sb, '{');
+        key(&sb, "id");
+        jstr(&sb, v->org.id);
+        sift__sbuf_addc(&sb, ',');
+        key(&sb, "name");
+        sift__sbuf_addc(&sb, '{');
+        key(&sb, "ja");
+        jstr(&sb, v->org.name_ja);
+        sift__sbuf_addc(&sb, ',');
+        key(&sb, "en");
+        jstr(&sb, v->org.name_en);
+        sift__sbuf_adds(&sb, "},");
+        key(&sb, "contact");
+        sift__sbuf_addc(&sb, '{');
+        key(&sb, "ja");
+        jstr(&sb, v->org.contact_ja);
+        sift__sbuf_addc(&sb, ',');
+        key(&sb, "en");
+        jstr(&sb, v->org.contact_en);
+        sift__sbuf_adds(&sb, "},");
+        sift__sbuf_addf(&sb, "\"caller_is_published\":%s}",
+                        v->org.caller_is_published ? "true" : "false");
+    }
+    sift__sbuf_addc(&sb, ',');
+    key(&sb, "number");
+    number_json(&sb, &v->caller);
+    sift__sbuf_addc(&sb, ',');
+    key(&sb, "callee");
+    if (v->callee.status == SIFT_NUMBER_OK)
+        number_json(&sb, &v->callee);
+    else
+        sift__sbuf_adds(&sb, "null");
+    sift__sbuf_addc(&sb, ',');
+    key(&sb, "relation");
+    if (v->relation.known)
+        sift__sbuf_addf(&sb, "{\"international\":%s,\"same_prefix\":%s}",
+                        v->relation.international ? "true" : "false",
+                        v->relation.same_prefix ? "true" : "false");
+    else
+        sift__sbuf_adds(&sb, "null");
+    sift__sbuf_addf(&sb, ",\"allow_listed\":%s,\"text_repaired\":%s}",
+                    v->allow_listed ? "true" : "false",
+                    v->text_repaired ? "true" : "false");
+    return sb.len;
+}

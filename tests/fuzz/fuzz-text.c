@@ -1,0 +1,79 @@
+/*
+ * fuzz-text.c - libFuzzer target for the text path: any bytes must
+ * normalise (invalid UTF-8 repaired, never a crash), scan against the real
+ * rules (data/rules/ja.rules and en.rules, loaded once; SIFT_RULES_DIR
+ * overrides the directory) and give URLs, within their buffers and without
+ * undefined
+ * behaviour. Checks the invariants the engine relies on: normalised text
+ * is valid UTF-8 without controls, evidence is NUL-terminated within
+ * SIFT_TEXT_EVIDENCE_MAX bytes, URL spans lie inside the text.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsift.h"
+#include "callsift/text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static struct sift_text_rules *rules;
+static struct sift_text_scratch *scratch;
+static struct sift_text_url_lists *lists;
+static struct sift_text_norm norm;
+
+static void setup(void)
+{
+    const char *dir = getenv("SIFT_RULES_DIR");
+    char ja[1024], en[1024];
+    const char *paths[] = {ja, en};
+    struct sift_err err;
+
+    if (dir == NULL)
+        dir = "data/rules";
+    snprintf(ja, sizeof(ja), "%s/ja.rules", dir);
+    snprintf(en, sizeof(en), "%s/en.rules", dir);
+    if (sift_text_rules_load_cached(&rules, paths, 2, "/tmp", &err) !=
+        SIFT_OK) {
+        fprintf(stderr, "fuzz-text: %s: %s\n", err.where, err.msg);
+        abort();
+    }
+    if (sift_text_scratch_new(rules, &scratch) != SIFT_OK ||
+        sift_text_url_lists_new(&lists, NULL, &err) != SIFT_OK)
+        abort();
+    sift_text_norm_init(&norm, 0);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct sift_text_hits hits;
+    struct sift_text_url urls[SIFT_TEXT_MAX_URLS];
+    size_t n_urls, off, len;
+
+    if (rules == NULL)
+        setup();
+    if (sift_text_normalize((const char *)data, size, &norm, NULL) != SIFT_OK)
+        return 0;
+    if (strlen(norm.text) != norm.len)
+        __builtin_trap(); /* NUL inside normalised text */
+    for (size_t i = 0; i < norm.len; i++)
+        if ((unsigned char)norm.text[i] < 0x20 ||
+            (unsigned char)norm.text[i] == 0x7F)
+            __builtin_trap(); /* a control survived */
+    if (sift_text_scan(rules, scratch, norm.text, norm.len, &hits) != SIFT_OK)
+        __builtin_trap();
+    for (size_t i = 0; i < hits.n; i++)
+        if (strlen(hits.hit[i].evidence) > SIFT_TEXT_EVIDENCE_MAX ||
+            hits.hit[i].offset > norm.len)
+            __builtin_trap();
+    sift_text_urls(lists, norm.text, norm.len, urls, SIFT_TEXT_MAX_URLS,
+                   &n_urls);
+    for (size_t i = 0; i < n_urls; i++)
+        if (urls[i].offset + urls[i].len > norm.len || urls[i].len == 0)
+            __builtin_trap();
+    /* The raw bytes too: the URL finder must survive any input. */
+    sift_text_urls(lists, (const char *)data, size, urls, 2, &n_urls);
+    (void)sift_text_repetition((const char *)data, size, &off, &len);
+    return 0;
+}

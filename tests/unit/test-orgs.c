@@ -1,0 +1,155 @@
+/*
+ * test-orgs.c - the organisations loader and lookups, and the
+ * Aho-Corasick automaton under them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "callsift.h"
+#include "test.h"
+#include "util/ac.h"
+
+static struct sift_orgs *load_orgs(void)
+{
+    struct sift_orgs *orgs = NULL;
+    struct sift_err err = {0};
+    char dir[1024];
+
+    snprintf(dir, sizeof(dir), "%s/data/orgs", sift_test_root());
+    if (sift_orgs_load(&orgs, dir, &err) != SIFT_OK)
+        fprintf(stderr, "# %s: %s\n", err.where, err.msg);
+    return orgs;
+}
+
+static const struct sift_org *by_id(const struct sift_orgs *orgs,
+                                    const char *id)
+{
+    for (size_t i = 0; i < sift_orgs_count(orgs); i++)
+        if (strcmp(sift_orgs_get(orgs, i)->id, id) == 0)
+            return sift_orgs_get(orgs, i);
+    return NULL;
+}
+
+TEST_IMPL(orgs_load_shipped_files)
+{
+    struct sift_orgs *orgs = load_orgs();
+    const struct sift_org *o;
+
+    ASSERT_NOT_NULL(orgs);
+    ASSERT(sift_orgs_count(orgs) >= 30);
+    o = by_id(orgs, "ntt-finance");
+    ASSERT_NOT_NULL(o);
+    ASSERT_STR_EQ(o->name_ja, "NTTファイナンス");
+    ASSERT_STR_EQ(o->country, "JP");
+    ASSERT(o->never & (1u << SIFT_NEVER_AUTOMATED_VOICE));
+    ASSERT(o->never & (1u << SIFT_NEVER_INTERNATIONAL_CALL));
+    ASSERT(sift_orgs_domain_owner(orgs, "www.ntt-finance.co.jp", 21) == o);
+    ASSERT(sift_orgs_domain_owner(orgs, "ntt-finance.co.jp.evil.com", 26) ==
+           NULL);
+    for (size_t i = 0; i < sift_orgs_count(orgs); i++) {
+        o = sift_orgs_get(orgs, i);
+        ASSERT(o->contact_ja[0] && o->contact_en[0]);
+    }
+    sift_orgs_free(orgs);
+    return 0;
+}
+
+TEST_IMPL(orgs_find_prefers_longest_alias)
+{
+    struct sift_orgs *orgs = load_orgs();
+    struct sift_org_match m[8];
+    const char *t = "nttファイナンスより重要なお知らせがございます";
+    const char *t2 = "i ate three apples today";
+    size_t n;
+
+    ASSERT_NOT_NULL(orgs);
+    n = sift_orgs_find(orgs, t, strlen(t), m, 8);
+    ASSERT_EQ(n, 1);
+    ASSERT_STR_EQ(m[0].org->id, "ntt-finance");
+    ASSERT_EQ(m[0].start, 0);
+    /* A latin alias may not touch a letter: "apples" is not Apple. */
+    ASSERT_EQ(sift_orgs_find(orgs, t2, strlen(t2), m, 8), 0);
+    sift_orgs_free(orgs);
+    return 0;
+}
+
+TEST_IMPL(orgs_broken_file_names_line)
+{
+    static const struct {
+        const char *content, *where, *words;
+    } cases[] = {
+        {"[x]\nname.ja = X\nnever = teleport ; src: https://x (O)\n", ":3",
+         "unknown key 'teleport'"},
+        {"[x]\nnumber = 0120-000-000 ; src: https://blog (T)\n", ":2", "(T)"},
+        {"[x]\ndomain = x.jp\n", ":2", "fact"},
+        {"name.ja = X\n", ":1", "before the first"},
+        {"[x]\nname.ja = X\nname.en = X\ncountry = JP\nkind = bank\n"
+         "alias = x\n",
+         ":1", "missing contact"},
+        {"[x]\nalias = NTT\n", ":2", "lower case"},
+        {"[Bad Id]\n", ":1", "block id"},
+    };
+    char dir[256], path[300];
+
+    snprintf(dir, sizeof(dir), "/tmp/callsift-orgs-%d", (int)getpid());
+    mkdir(dir, 0700);
+    snprintf(path, sizeof(path), "%s/t.orgs", dir);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sift_orgs *orgs = NULL;
+        struct sift_err err = {0};
+        FILE *f = fopen(path, "w");
+        ASSERT_NOT_NULL(f);
+        fputs(cases[i].content, f);
+        fclose(f);
+        ASSERT_EQ(sift_orgs_load(&orgs, dir, &err), SIFT_EPARSE);
+        ASSERT_NULL(orgs);
+        if (strstr(err.where, cases[i].where) == NULL ||
+            strstr(err.msg, cases[i].words) == NULL)
+            TEST_FAIL_("case %zu: got '%s: %s'", i, err.where, err.msg);
+    }
+    unlink(path);
+    rmdir(dir);
+    return 0;
+}
+
+struct hits {
+    unsigned n;
+    uint32_t id[16];
+    size_t end[16];
+};
+
+static int on_hit(void *ctx, uint32_t id, size_t end)
+{
+    struct hits *h = ctx;
+    if (h->n < 16) {
+        h->id[h->n] = id;
+        h->end[h->n] = end;
+    }
+    h->n++;
+    return 0;
+}
+
+TEST_IMPL(util_aho_corasick_finds_all)
+{
+    const char *pats[] = {"he", "she", "his", "hers", ""};
+    size_t lens[] = {2, 3, 3, 4, 0};
+    uint32_t ids[] = {0, 1, 2, 3, 4};
+    struct sift__ac *ac = NULL;
+    struct hits h = {0};
+
+    ASSERT_EQ(sift__ac_build(&ac, pats, lens, ids, 5), SIFT_OK);
+    sift__ac_search(ac, "ushers", 6, on_hit, &h);
+    /* "she" and "he" end at 4, "hers" at 6. */
+    ASSERT_EQ(h.n, 3);
+    ASSERT(h.end[0] == 4 && h.end[1] == 4 && h.end[2] == 6);
+    ASSERT((h.id[0] == 1 && h.id[1] == 0) || (h.id[0] == 0 && h.id[1] == 1));
+    ASSERT_EQ(h.id[2], 3);
+    h.n = 0;
+    sift__ac_search(ac, "xyz", 3, on_hit, &h);
+    ASSERT_EQ(h.n, 0);
+    sift__ac_free(ac);
+    return 0;
+}

@@ -1,0 +1,612 @@
+/*
+ * test-text.c - the text module: normalisation, rules files and their
+ * errors, scanning (the seed voicemail), repetition, URLs and look-alikes.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "callsift.h"
+#include "callsift/text.h"
+#include "test.h"
+
+#define SEED_SENTENCE                                                                                           \
+    "NTTファイナンスより重要なお知らせがございます。オペレーターへお繋ぎいた" \
+    "しますので、ダイヤル1番を押してください。"
+
+static void path_in_root(char *buf, size_t size, const char *rel)
+{
+    snprintf(buf, size, "%s/%s", sift_test_root(), rel);
+}
+
+static const char *write_tmp(char *path, size_t size, const char *tag,
+                             const char *content)
+{
+    FILE *fp;
+
+    snprintf(path, size, "/tmp/callsift-test-%ld-%s.rules", (long)getpid(),
+             tag);
+    fp = fopen(path, "wb");
+    ASSERT_NOT_NULL(fp);
+    ASSERT_EQ(fwrite(content, 1, strlen(content), fp), strlen(content));
+    ASSERT_EQ(fclose(fp), 0);
+    return path;
+}
+
+/* ------------------------------------------------------------------ */
+
+TEST_IMPL(text_normalize_table)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        /* full-width ASCII and case */
+        {"ＮＴＴファイナンス", "nttファイナンス"},
+        {"Press ONE Now", "press one now"},
+        {"ｈｔｔｐｓ：／／ｅｘａｍｐｌｅ．ｃｏｍ", "https://example.com"},
+        /* half-width katakana with voiced marks */
+        {"ﾀﾞｲﾔﾙ", "ダイヤル"},
+        {"ｵﾍﾟﾚｰﾀｰ", "オペレーター"},
+        /* no spaces inside Japanese, nor beside a digit in Japanese */
+        {"重要な お知らせ", "重要なお知らせ"},
+        {"重要\xE3\x80\x80なお知らせ", "重要なお知らせ"}, /* U+3000 */
+        {"ダイヤル 1 番を 押して", "ダイヤル1番を押して"},
+        /* ... but English keeps single spaces, and Latin beside Japanese */
+        {"  hello \t\n  world  ", "hello world"},
+        {"https://example.com こちら", "https://example.com こちら"},
+        /* digits of every script */
+        {"１２３", "123"},
+        {"\xD9\xA3\xD9\xA4", "34"},         /* Arabic-Indic 3 4 */
+        {"\xE0\xA5\xA6\xE0\xA5\xA7", "01"}, /* Devanagari 0 1 */
+        {"①", "1"},
+        /* composition, folding, ignorables and controls */
+        {"cafe\xCC\x81", "caf\xC3\xA9"},
+        {"Stra\xC3\x9F"
+         "e",
+         "strasse"},
+        {"zero\xE2\x80\x8Bwidth", "zerowidth"}, /* U+200B */
+        {"a\x01"
+         "b\x7F"
+         "c",
+         "abc"},
+        {"㈱", "(株)"},
+        {"", ""},
+    };
+    struct sift_text_norm n;
+    struct sift_err err;
+
+    sift_text_norm_init(&n, 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ASSERT_EQ(
+            sift_text_normalize(cases[i].in, strlen(cases[i].in), &n, &err),
+            SIFT_OK);
+        ASSERT_STR_EQ(n.text, cases[i].out);
+        ASSERT_EQ(n.len, strlen(cases[i].out));
+        ASSERT_EQ(n.flags & SIFT_TEXT_NORM_REPAIRED_UTF8, 0);
+    }
+    sift_text_norm_release(&n);
+    return 0;
+}
+
+TEST_IMPL(text_normalize_repairs_invalid_utf8)
+{
+    static const struct {
+        const char *in;
+        size_t len;
+        const char *out;
+        size_t n_repaired;
+    } cases[] = {
+        {"ab\xFF"
+         "cd",
+         5,
+         "ab\xEF\xBF\xBD"
+         "cd",
+         1},
+        {"\xE3\x81", 2, "\xEF\xBF\xBD", 1},             /* truncated */
+        {"\xC0\xAF", 2, "\xEF\xBF\xBD\xEF\xBF\xBD", 2}, /* overlong */
+        {"\xED\xA0\x80", 3,                             /* a surrogate */
+         "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD", 3},
+        {"a\0b", 3, "ab", 0}, /* NUL is a control, dropped */
+    };
+    struct sift_text_norm n;
+
+    sift_text_norm_init(&n, 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ASSERT_EQ(sift_text_normalize(cases[i].in, cases[i].len, &n, NULL),
+                  SIFT_OK);
+        ASSERT_STR_EQ(n.text, cases[i].out);
+        ASSERT_EQ(n.n_repaired, cases[i].n_repaired);
+        ASSERT_EQ((n.flags & SIFT_TEXT_NORM_REPAIRED_UTF8) != 0,
+                  cases[i].n_repaired > 0);
+    }
+    sift_text_norm_release(&n);
+    return 0;
+}
+
+TEST_IMPL(text_normalize_refuses_too_big)
+{
+    struct sift_text_norm n;
+    struct sift_err err;
+    static char big[SIFT_TEXT_MAX_DEFAULT + 1];
+    long live;
+
+    memset(big, 'a', sizeof(big));
+    sift_text_norm_init(&n, 100);
+    ASSERT_EQ(sift_text_normalize(big, 100, &n, &err), SIFT_OK);
+    ASSERT_EQ(n.len, 100);
+    ASSERT_EQ(sift_text_normalize(big, 101, &n, &err), SIFT_ETOOBIG);
+    ASSERT_EQ(err.rc, SIFT_ETOOBIG);
+    ASSERT_NOT_NULL(strstr(err.msg, "101 bytes"));
+    ASSERT_NOT_NULL(strstr(err.msg, "limit of 100"));
+    ASSERT_EQ(n.len, 0);
+    ASSERT_STR_EQ(n.text, "");
+    sift_text_norm_release(&n);
+
+    /* The default limit is 64 KiB; a warm buffer is reused. */
+    sift_text_norm_init(&n, 0);
+    ASSERT_EQ(sift_text_normalize(big, sizeof(big) - 1, &n, &err), SIFT_OK);
+    live = sift_test_live_allocations();
+    ASSERT_EQ(sift_text_normalize(big, sizeof(big), &n, &err), SIFT_ETOOBIG);
+    ASSERT_EQ(sift_text_normalize("abc", 3, &n, &err), SIFT_OK);
+    ASSERT_EQ(sift_test_live_allocations(), live);
+    sift_text_norm_release(&n);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+TEST_IMPL(text_rules_errors_name_file_line)
+{
+    static char long_line[SIFT_TEXT_LINE_MAX + 64];
+    static const struct {
+        const char *content;
+        enum sift_rc rc;
+        const char *where; /* suffix after the path */
+        const char *msg;   /* a substring */
+    } cases[] = {
+        {"TEXT_X\t1\t\"abc\tsrc\n", SIFT_EPARSE, ":1:10",
+         "unterminated literal"},
+        {"# c\n\nTEXT_X\t1.0\n", SIFT_EPARSE, ":3:", "missing field PATTERN"},
+        {"TEXT_X\t1.0\t\"a\"\n", SIFT_EPARSE, ":1:", "missing field NOTE"},
+        {"TEXT_X\tabc\t\"x\"\tsrc\n", SIFT_EPARSE, ":1:8", "bad WEIGHT"},
+        {"TEXT_X\t1.5.2\t\"x\"\tsrc\n", SIFT_EPARSE, ":1:8", "bad WEIGHT"},
+        {"@a\t1\t\"x\"\tsrc\n", SIFT_EPARSE, ":1:4", "must be '-'"},
+        {"TEXT_x\t1\t\"x\"\tsrc\n", SIFT_EPARSE, ":1:1", "bad NAME"},
+        {"TEXT_X\t1\twhen @nope, @a\tsrc\n@a\t-\t\"x\"\tsrc\n", SIFT_EPARSE,
+         ":1:15", "unknown atom '@nope'"},
+        {"@a\t-\t\"x\"\tsrc\nTEXT_X\t1\twhen @a, TEXT_NOPE\tsrc\n", SIFT_EPARSE,
+         ":2:19", "unknown signal 'TEXT_NOPE'"},
+        {"# comment\nTEXT_X\t1\t/(abc/\tsrc\n", SIFT_EPARSE, ":2:10",
+         "vectorscan rejects"},
+        {"TEXT_X\t1\t/abc\tsrc\n", SIFT_EPARSE, ":1:10", "unterminated regex"},
+        {"TEXT_X\t1\t/NTT/\tsrc\n", SIFT_EPARSE, ":1:11", "upper-case"},
+        {"TEXT_X\t1\t\"a\xFF\"\tsrc\n", SIFT_EPARSE, ":1:12", "invalid UTF-8"},
+        {"TEXT_X\t1\tabc\tsrc\n", SIFT_EPARSE, ":1:10", "PATTERN must be"},
+        {"TEXT_REPEATED\t1\t\"x\"\tsrc\n", SIFT_EPARSE, ":1:1",
+         "repetition detector"},
+        {long_line, SIFT_ETOOBIG, ":1:", "over the limit"},
+    };
+    char path[256];
+
+    memset(long_line, 'a', sizeof(long_line) - 2);
+    memcpy(long_line, "TEXT_X\t1\t\"", 10);
+    long_line[sizeof(long_line) - 2] = '\n';
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sift_text_rules *rules = (struct sift_text_rules *)1;
+        struct sift_err err;
+        const char *paths[1];
+        size_t wl, sl;
+
+        paths[0] = write_tmp(path, sizeof(path), "err", cases[i].content);
+        ASSERT_EQ(sift_text_rules_load(&rules, paths, 1, &err), cases[i].rc);
+        ASSERT_NULL(rules);
+        if (strstr(err.msg, cases[i].msg) == NULL)
+            TEST_FAIL_("case %zu: msg \"%s\" lacks \"%s\"", i, err.msg,
+                       cases[i].msg);
+        /* where = path:line:col, or path:line: when col is not checked */
+        ASSERT_EQ(strncmp(err.where, path, strlen(path)), 0);
+        wl = strlen(err.where) - strlen(path);
+        sl = strlen(cases[i].where);
+        if (wl < sl ||
+            strncmp(err.where + strlen(path), cases[i].where, sl) != 0)
+            TEST_FAIL_("case %zu: where \"%s\" is not %s%s...", i, err.where,
+                       path, cases[i].where);
+        unlink(path);
+    }
+    {
+        struct sift_text_rules *rules;
+        struct sift_err err;
+        const char *paths[] = {"/nonexistent/callsift.rules"};
+
+        ASSERT_EQ(sift_text_rules_load(&rules, paths, 1, &err), SIFT_EIO);
+        ASSERT_STR_EQ(err.where, paths[0]);
+    }
+    return 0;
+}
+
+TEST_IMPL(text_rules_when_atoms_and_weights)
+{
+    /* A `when` may name atoms defined later; a name fires with the highest
+     * weight among its lines; TEXT_REPEATED may be a term. */
+    static const char rules_text[] =
+        "# test rules\n"
+        "TEXT_REFUND\t4.5\twhen @refund, @atm\tsrc-when\n"
+        "TEXT_URGENT\t1.0\t\"今日中\"\tsrc-weak\n"
+        "TEXT_URGENT\t2.0\t/至急|今すぐ/\tsrc-strong\n"
+        "@refund\t-\t/還付金|払い?戻し/\tsrc-atom\n"
+        "@atm\t-\t\"ATM\"\tsrc-atom\n"
+        "TEXT_ROBO\t\t2\t\t\"オペレーター\"\t\tsrc-tabs\n"
+        "TEXT_LOOP\t3\twhen TEXT_REPEATED, TEXT_ROBO\tsrc-rep\n";
+    static const char *text = "医療費の還付金があります。今日中にATMへ。至急。";
+    struct sift_text_rules *rules = NULL;
+    struct sift_text_scratch *sc = NULL;
+    struct sift_text_norm n;
+    struct sift_text_hits hits;
+    const struct sift_text_hit *h;
+    struct sift_err err;
+    char path[256];
+    const char *paths[1];
+
+    paths[0] = write_tmp(path, sizeof(path), "when", rules_text);
+    if (sift_text_rules_load(&rules, paths, 1, &err) != SIFT_OK)
+        TEST_FAIL_("%s: %s", err.where, err.msg);
+    unlink(path);
+    ASSERT_EQ(sift_text_rules_count(rules), 7);
+    sift_text_rules_set_exact_evidence(rules, true);
+    ASSERT_EQ(sift_text_scratch_new(rules, &sc), SIFT_OK);
+    sift_text_norm_init(&n, 0);
+    ASSERT_EQ(sift_text_normalize(text, strlen(text), &n, NULL), SIFT_OK);
+    ASSERT_EQ(sift_text_scan(rules, sc, n.text, n.len, &hits), SIFT_OK);
+
+    h = sift_text_hits_find(&hits, "TEXT_REFUND");
+    ASSERT_NOT_NULL(h);
+    ASSERT(h->weight == 4.5);
+    ASSERT_STR_EQ(h->evidence, "還付金 + atm");
+    ASSERT_STR_EQ(h->note, "src-when");
+    ASSERT_EQ(h->line, 2);
+    h = sift_text_hits_find(&hits, "TEXT_URGENT");
+    ASSERT_NOT_NULL(h);
+    ASSERT(h->weight == 2.0);
+    ASSERT_STR_EQ(h->note, "src-strong");
+    ASSERT_STR_EQ(h->evidence, "至急");
+
+    /* Without exact evidence a regex's evidence is its maximum width
+     * before the match end: "今すぐ" is 9 bytes, so 3 bytes too many. */
+    sift_text_rules_set_exact_evidence(rules, false);
+    ASSERT_EQ(sift_text_scan(rules, sc, n.text, n.len, &hits), SIFT_OK);
+    h = sift_text_hits_find(&hits, "TEXT_URGENT");
+    ASSERT_NOT_NULL(h);
+    ASSERT_STR_EQ(h->evidence, "。至急");
+    sift_text_rules_set_exact_evidence(rules, true);
+    ASSERT_EQ(sift_text_scan(rules, sc, n.text, n.len, &hits), SIFT_OK);
+    ASSERT_NULL(sift_text_hits_find(&hits, "@refund")); /* atoms hidden */
+    ASSERT_NULL(sift_text_hits_find(&hits, "TEXT_ROBO"));
+    ASSERT_NULL(sift_text_hits_find(&hits, "TEXT_LOOP"));
+    ASSERT_NULL(sift_text_hits_find(&hits, SIFT_TEXT_REPEATED));
+    ASSERT_EQ(hits.n, 2);
+
+    /* The same message twice, with an operator: TEXT_LOOP fires from
+     * TEXT_REPEATED. */
+    {
+        const char *t2 = "オペレーターにおつなぎします、ご確認ください。"
+                         "オペレーターにおつなぎします ご確認ください";
+
+        ASSERT_EQ(sift_text_normalize(t2, strlen(t2), &n, NULL), SIFT_OK);
+        ASSERT_EQ(sift_text_scan(rules, sc, n.text, n.len, &hits), SIFT_OK);
+        ASSERT_NOT_NULL(sift_text_hits_find(&hits, "TEXT_ROBO"));
+        ASSERT_NOT_NULL(sift_text_hits_find(&hits, "TEXT_LOOP"));
+        h = sift_text_hits_find(&hits, SIFT_TEXT_REPEATED);
+        ASSERT_NOT_NULL(h);
+        ASSERT_EQ(h->count, 2);
+        ASSERT(h->weight == SIFT_TEXT_REPEATED_WEIGHT_DEFAULT);
+        /* Nothing from the first text is left over. */
+        ASSERT_NULL(sift_text_hits_find(&hits, "TEXT_REFUND"));
+    }
+    sift_text_norm_release(&n);
+    sift_text_scratch_free(sc);
+    sift_text_rules_free(rules);
+    return 0;
+}
+
+TEST_IMPL(text_scan_seed_voicemail)
+{
+    const char *text = SEED_SENTENCE SEED_SENTENCE SEED_SENTENCE;
+    char ja[512], en[512], cache[] = "/tmp";
+    const char *paths[] = {ja, en};
+    struct sift_text_rules *rules = NULL;
+    struct sift_text_scratch *sc = NULL;
+    struct sift_text_norm n;
+    struct sift_text_hits hits;
+    const struct sift_text_hit *h;
+    struct sift_err err;
+
+    path_in_root(ja, sizeof(ja), "data/rules/ja.rules");
+    path_in_root(en, sizeof(en), "data/rules/en.rules");
+    if (access(ja, R_OK) != 0 || access(en, R_OK) != 0)
+        RETURN_SKIP("data/rules/ja.rules or en.rules missing");
+    if (sift_text_rules_load_cached(&rules, paths, 2, cache, &err) != SIFT_OK)
+        TEST_FAIL_("%s: %s", err.where, err.msg);
+    ASSERT_EQ(sift_text_scratch_new(rules, &sc), SIFT_OK);
+    sift_text_norm_init(&n, 0);
+    ASSERT_EQ(sift_text_normalize(text, strlen(text), &n, NULL), SIFT_OK);
+    ASSERT_EQ(sift_text_scan(rules, sc, n.text, n.len, &hits), SIFT_OK);
+
+    h = sift_text_hits_find(&hits, "TEXT_PRESS_DIGIT");
+    ASSERT_NOT_NULL(h);
+    ASSERT_NOT_NULL(strstr(h->evidence, "1番"));
+    ASSERT(h->weight > 0);
+    ASSERT(h->note[0] != '\0');
+    ASSERT_NOT_NULL(strstr(h->file, "ja.rules"));
+    h = sift_text_hits_find(&hits, "TEXT_URGENT");
+    ASSERT_NOT_NULL(h);
+    ASSERT_NOT_NULL(strstr(h->evidence, "重要なお知らせ"));
+    h = sift_text_hits_find(&hits, SIFT_TEXT_REPEATED);
+    ASSERT_NOT_NULL(h);
+    ASSERT_EQ(h->count, 3);
+    ASSERT_EQ(strncmp(h->evidence,
+                      "\xC3\x97"
+                      "3: nttファイナンス",
+                      22),
+              0);
+    ASSERT(strlen(h->evidence) <= SIFT_TEXT_EVIDENCE_MAX);
+
+    /* Once: no repetition. */
+    ASSERT_EQ(
+        sift_text_normalize(SEED_SENTENCE, strlen(SEED_SENTENCE), &n, NULL),
+        SIFT_OK);
+    ASSERT_EQ(sift_text_scan(rules, sc, n.text, n.len, &hits), SIFT_OK);
+    ASSERT_NOT_NULL(sift_text_hits_find(&hits, "TEXT_PRESS_DIGIT"));
+    ASSERT_NULL(sift_text_hits_find(&hits, SIFT_TEXT_REPEATED));
+
+    /* An ordinary message fires nothing. */
+    {
+        const char *t = "明日の歯科検診は午後3時からです。保険証をお持ちく"
+                        "ださい。山田歯科";
+
+        ASSERT_EQ(sift_text_normalize(t, strlen(t), &n, NULL), SIFT_OK);
+        ASSERT_EQ(sift_text_scan(rules, sc, n.text, n.len, &hits), SIFT_OK);
+        ASSERT_EQ(hits.n, 0);
+    }
+    sift_text_norm_release(&n);
+    sift_text_scratch_free(sc);
+    sift_text_rules_free(rules);
+    return 0;
+}
+
+TEST_IMPL(text_repetition_finds_the_repeated_message)
+{
+    static const struct {
+        const char *text;
+        unsigned count;
+        const char *unit; /* prefix of the unit */
+    } cases[] = {
+        {"重要なお知らせがございます。1番を押してください。"
+         "重要なお知らせがございます、1番を押してください",
+         2, "重要なお知らせ"},
+        {"this is an important message press one now. "
+         "this is an important message, press one now! "
+         "this is an important message press one now",
+         3, "this is an important message"},
+        /* one phrase repeated inside a longer text is not a repetition */
+        {"ご確認ください。明日の予約は午後3時からです。保険証と診察券をお持ち"
+         "ください。駐車場は裏にあります。ご確認ください。",
+         0, NULL},
+        {"short short short", 0, NULL},
+        {"", 0, NULL},
+    };
+    struct sift_text_norm n;
+
+    sift_text_norm_init(&n, 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        size_t off, len;
+        unsigned c;
+
+        ASSERT_EQ(
+            sift_text_normalize(cases[i].text, strlen(cases[i].text), &n, NULL),
+            SIFT_OK);
+        c = sift_text_repetition(n.text, n.len, &off, &len);
+        if (c != cases[i].count)
+            TEST_FAIL_("case %zu: count %u, want %u", i, c, cases[i].count);
+        if (cases[i].unit)
+            ASSERT_EQ(
+                strncmp(n.text + off, cases[i].unit, strlen(cases[i].unit)), 0);
+    }
+    sift_text_norm_release(&n);
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+TEST_IMPL(text_urls_table)
+{
+    static const struct {
+        const char *text;
+        const char *host, *domain;
+        unsigned flags; /* exact, without SCHEME */
+    } cases[] = {
+        {"ご確認ください https://sagawa-exp.xyz/jp こちら", "sagawa-exp.xyz",
+         "sagawa-exp.xyz", SIFT_TEXT_URL_RISKY_TLD},
+        {"ｈｔｔｐｓ：／／ＷＷＷ．ＡＭＡＺＯＮ．ＣＯ．ＪＰ／ｇｐ",
+         "www.amazon.co.jp", "amazon.co.jp", 0},
+        {"詳細はamazon.co.jp/gpへ", "amazon.co.jp", "amazon.co.jp", 0},
+        {"see bit.ly/3abcD now", "bit.ly", "bit.ly", SIFT_TEXT_URL_SHORTENER},
+        {"go to www.example.com.", "www.example.com", "example.com", 0},
+        {"hxxp://evil[.]example[.]com/x", "evil.example.com", "example.com", 0},
+        {"http://192.168.0.1:8080/login", "192.168.0.1", "",
+         SIFT_TEXT_URL_IP_HOST},
+        {"login at 10.0.0.1/admin", "10.0.0.1", "", SIFT_TEXT_URL_IP_HOST},
+        {"http://[2001:db8::1]/x", "[2001:db8::1]", "", SIFT_TEXT_URL_IP_HOST},
+        {"https://xn--80ak6aa92e.com/", "xn--80ak6aa92e.com",
+         "xn--80ak6aa92e.com",
+         SIFT_TEXT_URL_PUNYCODE}, /* all Cyrillic: not mixed */
+        {"https://xn--pple-43d.com/", "xn--pple-43d.com", "xn--pple-43d.com",
+         SIFT_TEXT_URL_PUNYCODE | SIFT_TEXT_URL_MIXED_SCRIPTS}, /* аpple */
+        {"https://\xD0\xB0pple.com/", "\xD0\xB0pple.com", "\xD0\xB0pple.com",
+         SIFT_TEXT_URL_PUNYCODE | SIFT_TEXT_URL_MIXED_SCRIPTS},
+        {"x.duckdns.org/a", "x.duckdns.org", "x.duckdns.org",
+         SIFT_TEXT_URL_DYNAMIC_DNS},
+        {"https://pay-paypay.replit.app/", "pay-paypay.replit.app",
+         "replit.app", SIFT_TEXT_URL_FREE_HOSTING},
+        {"http://www.amazon.co.jp@evil.cn/", "evil.cn", "evil.cn",
+         SIFT_TEXT_URL_USERINFO | SIFT_TEXT_URL_RISKY_TLD},
+    };
+    struct sift_text_url_lists *lists;
+    struct sift_text_norm n;
+    struct sift_err err;
+
+    ASSERT_EQ(sift_text_url_lists_new(&lists, NULL, &err), SIFT_OK);
+    sift_text_norm_init(&n, 0);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sift_text_url u[4];
+        size_t n_out;
+
+        ASSERT_EQ(
+            sift_text_normalize(cases[i].text, strlen(cases[i].text), &n, NULL),
+            SIFT_OK);
+        if (sift_text_urls(lists, n.text, n.len, u, 4, &n_out) != 1)
+            TEST_FAIL_("case %zu (%s): not one URL", i, n.text);
+        ASSERT_EQ(n_out, 1);
+        if (strcmp(u[0].host, cases[i].host) != 0)
+            TEST_FAIL_("case %zu: host \"%s\", want \"%s\"", i, u[0].host,
+                       cases[i].host);
+        ASSERT_STR_EQ(u[0].domain, cases[i].domain);
+        if ((u[0].flags & ~(unsigned)SIFT_TEXT_URL_SCHEME) != cases[i].flags)
+            TEST_FAIL_("case %zu (%s): flags %#x, want %#x", i, u[0].host,
+                       u[0].flags, cases[i].flags);
+    }
+    /* Not URLs: prose, versions, e-mail addresses, file names. */
+    {
+        static const char *none[] = {"mr.smith said so",
+                                     "version 1.2.3 is out",
+                                     "write to info@example.com",
+                                     "the price is 3.5 dollars",
+                                     "重要なお知らせ。ダイヤル1番",
+                                     "e.g. this"};
+
+        for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+            struct sift_text_url u[2];
+            size_t n_out;
+
+            ASSERT_EQ(sift_text_normalize(none[i], strlen(none[i]), &n, NULL),
+                      SIFT_OK);
+            if (sift_text_urls(lists, n.text, n.len, u, 2, &n_out) != 0)
+                TEST_FAIL_("\"%s\" gave a URL: %s", none[i], u[0].host);
+        }
+    }
+    /* Several, and more than max. */
+    {
+        const char *t = "a.com b.jp c.net d.org";
+        struct sift_text_url u[2];
+        size_t n_out;
+
+        ASSERT_EQ(sift_text_urls(lists, t, strlen(t), u, 2, &n_out), 4);
+        ASSERT_EQ(n_out, 2);
+        ASSERT_STR_EQ(u[1].host, "b.jp");
+        ASSERT_EQ(u[1].offset, 6);
+        ASSERT_EQ(u[1].len, 4);
+    }
+    sift_text_norm_release(&n);
+    sift_text_url_lists_free(lists);
+    return 0;
+}
+
+TEST_IMPL(text_url_lookalike)
+{
+    static const char *brands[] = {"nttfinance", "amazon", "au"};
+    static const char *official[] = {"ntt-finance.co.jp", "amazon.co.jp",
+                                     "au.com"};
+    static const struct {
+        const char *text;
+        bool lookalike;
+        size_t brand;
+    } cases[] = {
+        {"https://ntt-finance-pay.com/login", true, 0},
+        {"http://amazon-co-jp.xyz/", true, 1},
+        {"www.amazon.co.jp.evil.com/x", true, 1},
+        {"https://www.amazon.co.jp/gp", false, 0},
+        {"https://www.ntt-finance.co.jp/", false, 0},
+        {"https://au-kddi.support/", true, 2},  /* short token, whole part */
+        {"https://autumn-sale.com/", false, 0}, /* "au" inside a word */
+        {"https://example.com/", false, 0},
+    };
+    struct sift_text_url_lists *lists;
+
+    ASSERT_EQ(sift_text_url_lists_new(&lists, NULL, NULL), SIFT_OK);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct sift_text_url u;
+        size_t n_out, brand = 99;
+        bool got;
+
+        ASSERT_EQ(sift_text_urls(lists, cases[i].text, strlen(cases[i].text),
+                                 &u, 1, &n_out),
+                  1);
+        got = sift_text_url_lookalike(&u, brands, 3, official, 3, &brand);
+        if (got != cases[i].lookalike)
+            TEST_FAIL_("case %zu (%s): lookalike %d", i, u.host, got);
+        if (got)
+            ASSERT_EQ(brand, cases[i].brand);
+    }
+    sift_text_url_lists_free(lists);
+    return 0;
+}
+
+TEST_IMPL(text_url_lists_file_matches_builtin)
+{
+    char conf[512], line[256];
+    struct sift_text_url_lists *file_lists, *builtin;
+    struct sift_err err;
+    FILE *fp;
+    int section = -1, n_entries = 0;
+
+    path_in_root(conf, sizeof(conf), "data/urls.conf");
+    if (access(conf, R_OK) != 0)
+        RETURN_SKIP("data/urls.conf missing");
+    if (sift_text_url_lists_new(&file_lists, conf, &err) != SIFT_OK)
+        TEST_FAIL_("%s: %s", err.where, err.msg);
+    ASSERT_EQ(sift_text_url_lists_new(&builtin, NULL, &err), SIFT_OK);
+    fp = fopen(conf, "r");
+    ASSERT_NOT_NULL(fp);
+    while (fgets(line, sizeof(line), fp)) {
+        char text[300];
+        struct sift_text_url a, b;
+        size_t na, nb;
+
+        line[strcspn(line, " \t\r\n#")] = '\0';
+        if (line[0] == '\0')
+            continue;
+        if (line[0] == '[') {
+            section++;
+            continue;
+        }
+        /* A risky TLD needs a name in front; the rest are hosts. */
+        snprintf(text, sizeof(text), "%s%s/x", section == 1 ? "abc." : "",
+                 line);
+        ASSERT_EQ(sift_text_urls(file_lists, text, strlen(text), &a, 1, &na),
+                  1);
+        ASSERT_EQ(sift_text_urls(builtin, text, strlen(text), &b, 1, &nb), 1);
+        if (a.flags != b.flags || a.flags == 0)
+            TEST_FAIL_("%s: file flags %#x, built-in %#x", text, a.flags,
+                       b.flags);
+        n_entries++;
+    }
+    fclose(fp);
+    ASSERT(n_entries > 50);
+    sift_text_url_lists_free(file_lists);
+    sift_text_url_lists_free(builtin);
+
+    /* A broken lists file names its line. */
+    {
+        char path[256];
+
+        write_tmp(path, sizeof(path), "urls",
+                  "# x\n[shorteners]\nbit.ly\n"
+                  "[nope]\n");
+        ASSERT_EQ(sift_text_url_lists_new(&file_lists, path, &err),
+                  SIFT_EPARSE);
+        ASSERT_NULL(file_lists);
+        ASSERT_NOT_NULL(strstr(err.where, ":4"));
+        ASSERT_NOT_NULL(strstr(err.msg, "unknown section"));
+        unlink(path);
+    }
+    return 0;
+}
