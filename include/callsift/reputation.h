@@ -1,0 +1,124 @@
+/*
+ * callsift/reputation.h - the in-memory memory of callsift: who was
+ * reported, what each person blocked or allowed, which callers dial many
+ * people or one person again and again, and which messages are one
+ * campaign behind rotating numbers. Built from the store at start and
+ * kept current on every write, so a check never waits on disk.
+ *
+ * Layout (issue 4 "the hot path"): reputation by E.164 as a 64-bit key in
+ * an open-addressing table; prefix, country and type rules in a trie;
+ * campaign fingerprints (64-bit SimHash over character shingles of the
+ * normalised text) in a banded index that finds near-duplicates without
+ * scanning every campaign.
+ *
+ * Thread safety: many readers, one writer: sift_reputation_assess() may
+ * run on any number of threads while one thread adds (a read-write lock
+ * inside).
+ */
+#ifndef CALLSIFT_REPUTATION_H
+#define CALLSIFT_REPUTATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "number.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct sift_reputation;
+
+struct sift_reputation_opts {
+    double half_life_days;      /* report weight halves (default 30) */
+    unsigned block_reporters;   /* distinct reporters before reports alone
+                                   may block (default 3) */
+    unsigned burst_callees;     /* CALL_BURST: distinct callees (10) */
+    int64_t burst_window;       /* seconds (3600) */
+    unsigned repeat_calls;      /* CALL_REPEAT: calls to one callee (3) */
+    int64_t repeat_window;      /* seconds (86400) */
+    int32_t wangiri_seconds;    /* CALL_WANGIRI: at most this long (3) */
+    unsigned campaign_numbers;  /* numbers before a campaign forms (3) */
+    unsigned campaign_distance; /* SimHash Hamming distance (6) */
+};
+
+/* Fill opts with the defaults above. */
+void sift_reputation_opts_default(struct sift_reputation_opts *opts);
+
+enum sift_rc sift_reputation_new(struct sift_reputation **out,
+                                 const struct sift_reputation_opts *opts,
+                                 struct sift_err *err);
+void sift_reputation_free(struct sift_reputation *rep);
+
+/* Load everything the store keeps (at start). */
+enum sift_rc sift_reputation_load(struct sift_reputation *rep,
+                                  struct sift_store *st, struct sift_err *err);
+
+/* Keep the index current after each committed write. */
+enum sift_rc sift_reputation_add_report(struct sift_reputation *rep,
+                                        const struct sift_report *r);
+enum sift_rc sift_reputation_add_list(struct sift_reputation *rep,
+                                      const struct sift_list_entry *e);
+void sift_reputation_remove_list(struct sift_reputation *rep, int64_t id);
+enum sift_rc sift_reputation_add_call(struct sift_reputation *rep,
+                                      const struct sift_call *c);
+
+/* The 64-bit SimHash of a normalised text (0 for an empty one). */
+uint64_t sift_reputation_fingerprint(const char *norm, size_t len);
+
+/*
+ * Record a message for campaign detection: when a near-duplicate of it
+ * has now come from campaign_numbers distinct numbers, a campaign forms
+ * (or grows). OUT: *campaign (0: none) and *formed (a new campaign).
+ * The caller persists it with sift_store_put_campaign().
+ */
+enum sift_rc sift_reputation_add_message(struct sift_reputation *rep,
+                                         const char *key, uint64_t fp,
+                                         const char *sample, int64_t time,
+                                         int64_t *campaign, bool *formed);
+
+/* What the index knows about one event, for the engine to turn into
+ * signals (REP_REPORTED, REP_SAFE, LIST_BLOCK, LIST_ALLOW, CALL_BURST,
+ * CALL_REPEAT, CALL_WANGIRI, CAMPAIGN). */
+struct sift_rep_facts {
+    unsigned reporters;      /* distinct reporters of harm */
+    double reports_weight;   /* their recency-weighted sum */
+    unsigned safe_reporters; /* distinct "safe" reporters */
+    enum sift_report_category top_category;
+    bool blocked, allowed;          /* a list entry matched */
+    bool allowed_by_callee;         /* the callee's own allow entry */
+    struct sift_list_entry list;    /* the entry that decided (strings
+                                       static until the entry changes) */
+    unsigned burst_callees;         /* distinct callees in the window */
+    unsigned repeat_calls;          /* calls to this callee in window */
+    unsigned short_calls;           /* wangiri: very short intl calls */
+    int64_t campaign;               /* 0: none */
+    unsigned campaign_numbers;      /* numbers seen with its message */
+    unsigned campaign_reporters;    /* reporters of its numbers */
+};
+
+/*
+ * Gather the facts for a caller (and an optional callee, the text's
+ * fingerprint, the time). Never waits on disk; never allocates.
+ */
+void sift_reputation_assess(const struct sift_reputation *rep,
+                            const struct sift_number *caller,
+                            const char *sender, /* for SMS sender IDs */
+                            const struct sift_number *callee, uint64_t fp,
+                            int64_t now, struct sift_rep_facts *out);
+
+/* Numbers and bytes held, for metrics and the memory benchmark. */
+struct sift_reputation_stats {
+    size_t numbers, lists, calls, campaigns, bytes;
+};
+void sift_reputation_stats(const struct sift_reputation *rep,
+                           struct sift_reputation_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

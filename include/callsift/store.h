@@ -1,0 +1,193 @@
+/*
+ * callsift/store.h - what callsift remembers: reports, block and allow
+ * lists, the call log and campaigns, behind one interface.
+ *
+ * The SQLite backend (one file, WAL, prepared statements only, a versioned
+ * schema with forward migrations) is the embedded default; a PostgreSQL
+ * backend comes later behind the same functions, so no SQLite type appears
+ * here. A write returns SIFT_OK only after it is committed: what the store
+ * acknowledged survives kill -9.
+ *
+ * The hot path never reads the store: struct sift_reputation
+ * (reputation.h) is built from it at start (the sift_store_each_*
+ * functions) and kept current on every write.
+ *
+ * Thread safety: one struct sift_store per thread, or serialise calls.
+ * Several processes may open the same file (WAL, busy timeout).
+ */
+#ifndef CALLSIFT_STORE_H
+#define CALLSIFT_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SIFT_STORE_DEFAULT_PATH "var/callsift.db"
+#define SIFT_KEY_MAX 64       /* a number key: E.164 or a sender ID */
+#define SIFT_COMMENT_MAX 1024 /* bytes of a report comment */
+#define SIFT_NOTE_MAX 256     /* bytes of a list note */
+
+struct sift_store;
+
+enum sift_report_category {
+    SIFT_CAT_SCAM = 0,
+    SIFT_CAT_SPAM,
+    SIFT_CAT_TELEMARKETING,
+    SIFT_CAT_ROBOCALL,
+    SIFT_CAT_SILENT,
+    SIFT_CAT_SAFE,
+    SIFT_CAT_COUNT
+};
+
+/* "scam", "spam" ...; and back (false on an unknown name). */
+const char *sift_category_name(enum sift_report_category c);
+bool sift_category_parse(const char *name, enum sift_report_category *out);
+
+/* A report about a number or an SMS sender. Strings are borrowed. */
+struct sift_report {
+    int64_t id;          /* set by the store */
+    const char *key;     /* E.164 ("+18776430291") or a sender ID */
+    enum sift_report_category category;
+    const char *comment; /* NULL or at most SIFT_COMMENT_MAX bytes */
+    const char *transcript; /* NULL or the text of the call/message */
+    uint8_t reporter[32];   /* salted SHA-256 of the reporter identity */
+    int64_t time;           /* seconds since the epoch */
+    const char *source;     /* "user", "api", "import:ftc" */
+    const char *dedupe;     /* NULL, or a key unique per source: a second
+                               report with the same (source, dedupe) is
+                               ignored (imports are idempotent) */
+};
+
+enum sift_list_kind { SIFT_LIST_BLOCK = 0, SIFT_LIST_ALLOW };
+enum sift_list_match {
+    SIFT_MATCH_EXACT = 0, /* "+18776430291" */
+    SIFT_MATCH_PREFIX,    /* "+1877" (written "+1877*"), "050" */
+    SIFT_MATCH_COUNTRY,   /* "US" */
+    SIFT_MATCH_TYPE       /* "withheld", "international", "toll_free" */
+};
+
+struct sift_list_entry {
+    int64_t id;
+    enum sift_list_kind kind;
+    enum sift_list_match match;
+    const char *value;  /* as above, normalised by the caller */
+    const char *callee; /* E.164 of the person it applies to, or NULL for
+                           everyone */
+    int64_t expires;    /* 0: never */
+    const char *note;
+    int64_t created;
+};
+
+/* One call or message seen (the call log). */
+struct sift_call {
+    int64_t id;
+    const char *from; /* E.164, sender ID or state ("withheld") */
+    const char *to;   /* E.164 or NULL */
+    int64_t time;
+    int32_t duration;    /* seconds; -1 unknown, 0 unanswered */
+    int action;          /* enum sift_action of the verdict */
+    double score;
+    uint64_t fingerprint; /* SimHash of the normalised text; 0: none */
+    bool sms;
+};
+
+struct sift_campaign {
+    int64_t id;
+    uint64_t fingerprint; /* SimHash of its first message */
+    const char *sample;   /* a sample text */
+    int64_t first_seen, last_seen;
+    int64_t n_events;
+    int64_t n_numbers;
+};
+
+/*
+ * Open (creating folders and the file as needed) the store at path (NULL:
+ * $CALLSIFT_DB, else SIFT_STORE_DEFAULT_PATH), migrating its schema
+ * forward. OUT: *out, close with sift_store_close().
+ */
+enum sift_rc sift_store_open(struct sift_store **out, const char *path,
+                             struct sift_err *err);
+void sift_store_close(struct sift_store *st);
+
+/* The integrity check: SIFT_OK when sound, else SIFT_ESTORE with what is
+ * wrong in err. */
+enum sift_rc sift_store_check(struct sift_store *st, struct sift_err *err);
+
+/* Hash a reporter identity with the store's salt (made at creation). */
+void sift_store_reporter_hash(struct sift_store *st, const char *identity,
+                              size_t len, uint8_t out[32]);
+
+/* Add reports in one transaction; committed before it returns. *n_added
+ * counts those not ignored as duplicates. */
+enum sift_rc sift_store_add_reports(struct sift_store *st,
+                                    struct sift_report *reports, size_t n,
+                                    size_t *n_added, struct sift_err *err);
+
+enum sift_rc sift_store_add_list(struct sift_store *st,
+                                 struct sift_list_entry *e,
+                                 struct sift_err *err);
+enum sift_rc sift_store_remove_list(struct sift_store *st, int64_t id,
+                                    struct sift_err *err);
+
+enum sift_rc sift_store_add_call(struct sift_store *st, struct sift_call *c,
+                                 struct sift_err *err);
+
+/* Delete calls older than before; *n_deleted counts them. */
+enum sift_rc sift_store_prune(struct sift_store *st, int64_t before,
+                              int64_t *n_deleted, struct sift_err *err);
+
+/* Create or update a campaign and link a number to it. */
+enum sift_rc sift_store_put_campaign(struct sift_store *st,
+                                     struct sift_campaign *c,
+                                     struct sift_err *err);
+enum sift_rc sift_store_campaign_number(struct sift_store *st,
+                                        int64_t campaign, const char *key,
+                                        int64_t time, struct sift_err *err);
+
+/* Walk what is kept, in id order; a callback returning non-zero stops the
+ * walk (its value is returned). Strings are valid during the call only. */
+typedef int (*sift_report_fn)(void *ctx, const struct sift_report *r);
+typedef int (*sift_list_fn)(void *ctx, const struct sift_list_entry *e);
+typedef int (*sift_call_fn)(void *ctx, const struct sift_call *c);
+typedef int (*sift_campaign_fn)(void *ctx, const struct sift_campaign *c);
+typedef int (*sift_campaign_number_fn)(void *ctx, int64_t campaign,
+                                       const char *key, int64_t time);
+
+/* key NULL: every report; else the reports of that key, newest first,
+ * at most limit (0: all). */
+enum sift_rc sift_store_each_report(struct sift_store *st, const char *key,
+                                    size_t limit, sift_report_fn fn,
+                                    void *ctx, struct sift_err *err);
+enum sift_rc sift_store_each_list(struct sift_store *st, sift_list_fn fn,
+                                  void *ctx, struct sift_err *err);
+/* Calls since a time (0: all); key NULL or only calls from key. */
+enum sift_rc sift_store_each_call(struct sift_store *st, int64_t since,
+                                  const char *key, sift_call_fn fn, void *ctx,
+                                  struct sift_err *err);
+enum sift_rc sift_store_each_campaign(struct sift_store *st,
+                                      sift_campaign_fn fn, void *ctx,
+                                      struct sift_err *err);
+enum sift_rc sift_store_each_campaign_number(struct sift_store *st,
+                                             int64_t campaign,
+                                             sift_campaign_number_fn fn,
+                                             void *ctx, struct sift_err *err);
+
+/* Counts for metrics and `callsift db check`. */
+struct sift_store_stats {
+    int64_t reports, lists, calls, campaigns, bytes;
+};
+enum sift_rc sift_store_stats(struct sift_store *st,
+                              struct sift_store_stats *out,
+                              struct sift_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
