@@ -1,7 +1,7 @@
 # callsift - plain GNU Makefile (STYLE.md: no generator underneath).
 #
 #   make               build/callsift and build/libcallsift.a
-#   make run           install deps, build, run the main job
+#   make run           install deps, build, start the server on 127.0.0.1:8080
 #   make test          install deps, build, check style, run every test
 #                      (unit tests normally and under ASan+UBSan, CLI tests)
 #   make bench         benchmarks against the named peers (bench/README.md)
@@ -20,7 +20,8 @@ OPT        ?= -O2 -g
 FUZZ_TIME  ?= 60
 
 # Debian packages found through pkg-config; grows as modules land.
-PKGS       := libutf8proc libhs libpsl jansson
+PKGS       := libutf8proc libhs libpsl jansson sqlite3 libcrypto libcurl \
+              libmicrohttpd
 PKG_CFLAGS := $(if $(PKGS),$(shell pkg-config --cflags $(PKGS)))
 PKG_LIBS   := $(if $(PKGS),$(shell pkg-config --libs $(PKGS)))
 
@@ -36,8 +37,9 @@ SAN        := -fsanitize=address,undefined -fno-sanitize-recover=all \
 LIBS       := $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC    := $(sort $(wildcard src/util/*.c src/number/*.c src/text/*.c \
-                src/orgs/*.c src/engine/*.c))
-CLI_SRC    := $(sort $(wildcard src/cli/*.c))
+                src/orgs/*.c src/stir/*.c src/engine/*.c src/store/*.c \
+                src/reputation/*.c))
+CLI_SRC    := $(sort $(wildcard src/cli/*.c src/server/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
 LIB_OBJ    := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -110,12 +112,12 @@ signal-docs:
 # pkg-config sees what was just installed.
 run: deps
 	@$(MAKE) --no-print-directory all
-	@scripts/run-examples $(BUILD)/callsift
+	@scripts/run-server $(BUILD)/callsift
 
 # The whole suite: style, unit tests (plain and sanitized), CLI tests.
 # tests/run prints TAP per suite and ends with "N passed, N failed".
 test: deps
-	@scripts/install-deps test
+	@scripts/install-deps test browser
 	@$(MAKE) --no-print-directory test-build
 	@tests/run
 
@@ -146,6 +148,9 @@ install: all
 	    $(DESTDIR)$(PREFIX)/share/callsift/
 	install -m 644 data/rules/*.rules $(DESTDIR)$(PREFIX)/share/callsift/rules/
 	install -m 644 data/orgs/*.orgs $(DESTDIR)$(PREFIX)/share/callsift/orgs/
+	install -d $(DESTDIR)$(PREFIX)/share/callsift/web
+	install -m 644 web/index.html web/app.js web/app.css web/favicon.svg \
+	    $(DESTDIR)$(PREFIX)/share/callsift/web/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	    -e 's|@PKGS@|$(PKGS)|g' callsift.pc.in \
 	    > $(DESTDIR)$(PREFIX)/lib/pkgconfig/callsift.pc

@@ -2,9 +2,19 @@
 # the named peer's, in one run, with the ratio (bench/README.md). The
 # recursive make builds the peers only after install-deps brought them.
 include bench/numbers/Makefile.inc
+include bench/http/Makefile.inc
+include bench/check/Makefile.inc
+include bench/reputation/Makefile.inc
+include bench/stir/Makefile.inc
+include bench/store/Makefile.inc
 
 .PHONY: bench
 bench: deps
 	@scripts/install-deps bench
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory bench-numbers
+	@$(MAKE) --no-print-directory bench-check
+	@$(MAKE) --no-print-directory bench-reputation
+	@$(MAKE) --no-print-directory bench-store
+	@$(MAKE) --no-print-directory bench-stir
+	@$(MAKE) --no-print-directory bench-http

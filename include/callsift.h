@@ -9,6 +9,7 @@
 #include "callsift/number.h"
 #include "callsift/text.h"
 #include "callsift/orgs.h"
+#include "callsift/stir.h"
 #include "callsift/engine.h"
 
 #endif

@@ -27,6 +27,7 @@ extern "C" {
 #endif
 
 struct sift_engine;
+struct sift_reputation; /* callsift/reputation.h */
 
 enum sift_event_kind { SIFT_EVENT_CALL = 0, SIFT_EVENT_SMS };
 
@@ -92,7 +93,9 @@ struct sift_verdict_org {
 struct sift_verdict {
     enum sift_action action;
     double score;
-    bool allow_listed; /* the configuration's allow list matched */
+    bool allow_listed; /* an allow list matched: the configuration's
+                          (CONFIG_ALLOW) or the reputation's
+                          (LIST_ALLOW) */
     struct sift_number caller, callee;
     struct sift_number_relation relation;
     size_t n_signals;
@@ -101,6 +104,16 @@ struct sift_verdict {
     struct sift_advice advice[SIFT_MAX_ADVICE];
     struct sift_verdict_org org;
     bool text_repaired; /* the text held invalid UTF-8, replaced */
+    /* STIR/SHAKEN (stir.h), when the event carried an Identity header and
+     * the configuration names trust anchors ([stir] in callsift.conf). */
+    struct {
+        bool checked;     /* verification ran */
+        int status;       /* enum sift_stir_status */
+        int attest;       /* enum sift_stir_attest */
+        int reason;       /* enum sift_stir_reason */
+        int sip_code;     /* RFC 8224 code of the reason; 0 on a pass */
+        char detail[192]; /* what failed, for logs and people */
+    } stir;
 };
 
 /* Where the engine finds its files. NULL fields take the defaults below
@@ -125,6 +138,17 @@ enum sift_rc sift_engine_new(struct sift_engine **out,
                              struct sift_err *err);
 
 void sift_engine_free(struct sift_engine *eng);
+
+/*
+ * Attach a reputation index (reports, block and allow lists, call
+ * patterns, campaigns: callsift/reputation.h) so that checks add the
+ * REP_, LIST_, CALL_ and CAMPAIGN signals; NULL detaches it. The index is
+ * borrowed: it must outlive the engine's use of it, and may be written
+ * while checks run (it has its own lock). Call before checks start: this
+ * call itself is not thread-safe with respect to running checks.
+ */
+void sift_engine_set_reputation(struct sift_engine *eng,
+                                const struct sift_reputation *rep);
 
 /*
  * Decide on one event. OUT: *v is always written. Returns SIFT_ETOOBIG

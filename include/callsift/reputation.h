@@ -42,12 +42,19 @@ struct sift_reputation_opts {
     int64_t repeat_window;      /* seconds (86400) */
     int32_t wangiri_seconds;    /* CALL_WANGIRI: at most this long (3) */
     unsigned campaign_numbers;  /* numbers before a campaign forms (3) */
-    unsigned campaign_distance; /* SimHash Hamming distance (6) */
+    unsigned campaign_distance; /* SimHash Hamming distance (10; at most
+                                   11, larger values are taken as 11) */
 };
 
 /* Fill opts with the defaults above. */
 void sift_reputation_opts_default(struct sift_reputation_opts *opts);
 
+/* The options rep uses (after clamping), for the engine's thresholds. */
+void sift_reputation_get_opts(const struct sift_reputation *rep,
+                              struct sift_reputation_opts *out);
+
+/* A new, empty index; opts NULL takes the defaults. SIFT_EINVAL when a
+ * count or a window is 0. OUT: *out, free with sift_reputation_free(). */
 enum sift_rc sift_reputation_new(struct sift_reputation **out,
                                  const struct sift_reputation_opts *opts,
                                  struct sift_err *err);
@@ -57,7 +64,13 @@ void sift_reputation_free(struct sift_reputation *rep);
 enum sift_rc sift_reputation_load(struct sift_reputation *rep,
                                   struct sift_store *st, struct sift_err *err);
 
-/* Keep the index current after each committed write. */
+/*
+ * Keep the index current after each committed write. A report counts
+ * once per (number, reporter): repeats change nothing, not even the
+ * recency weight. A list entry's strings are copied. A call from a
+ * caller-ID state ("withheld") is ignored. SIFT_EINVAL for an entry the
+ * index cannot read (a prefix that is not digits, an unknown type name).
+ */
 enum sift_rc sift_reputation_add_report(struct sift_reputation *rep,
                                         const struct sift_report *r);
 enum sift_rc sift_reputation_add_list(struct sift_reputation *rep,
@@ -66,7 +79,9 @@ void sift_reputation_remove_list(struct sift_reputation *rep, int64_t id);
 enum sift_rc sift_reputation_add_call(struct sift_reputation *rep,
                                       const struct sift_call *c);
 
-/* The 64-bit SimHash of a normalised text (0 for an empty one). */
+/* The 64-bit SimHash of a normalised text (0 for one of fewer than 20
+ * characters, spaces not counted): character 3-shingles, ASCII digits
+ * read as one class (docs/reputation.md). */
 uint64_t sift_reputation_fingerprint(const char *norm, size_t len);
 
 /*
@@ -86,23 +101,31 @@ enum sift_rc sift_reputation_add_message(struct sift_reputation *rep,
 struct sift_rep_facts {
     unsigned reporters;      /* distinct reporters of harm */
     double reports_weight;   /* their recency-weighted sum */
+    int64_t last_report;     /* time of the newest harm report, 0: none */
     unsigned safe_reporters; /* distinct "safe" reporters */
     enum sift_report_category top_category;
-    bool blocked, allowed;          /* a list entry matched */
-    bool allowed_by_callee;         /* the callee's own allow entry */
-    struct sift_list_entry list;    /* the entry that decided (strings
-                                       static until the entry changes) */
-    unsigned burst_callees;         /* distinct callees in the window */
-    unsigned repeat_calls;          /* calls to this callee in window */
-    unsigned short_calls;           /* wangiri: very short intl calls */
-    int64_t campaign;               /* 0: none */
-    unsigned campaign_numbers;      /* numbers seen with its message */
-    unsigned campaign_reporters;    /* reporters of its numbers */
+    bool blocked, allowed;       /* a list entry matched */
+    bool allowed_by_callee;      /* the callee's own allow entry */
+    struct sift_list_entry list; /* the entry that decided (strings
+                                    static until the entry changes) */
+    /* Call patterns count the caller's recorded calls in their windows
+     * plus this event (record a call after checking it). */
+    unsigned burst_callees;      /* distinct callees in the window */
+    unsigned repeat_calls;       /* calls to this callee in window */
+    unsigned short_calls;        /* calls of <= wangiri_seconds (0:
+                                    unanswered), in repeat_window */
+    int64_t campaign;            /* 0: none */
+    unsigned campaign_numbers;   /* numbers seen with its message */
+    unsigned campaign_reporters; /* reporters of its numbers */
 };
 
 /*
  * Gather the facts for a caller (and an optional callee, the text's
- * fingerprint, the time). Never waits on disk; never allocates.
+ * fingerprint, the time; now 0: the clock). caller may be a caller-ID
+ * state; sender (NULL allowed) names an SMS sender ID when caller is not
+ * a number. Which list entry decides: the callee's allow, the callee's
+ * block, a global allow, a global block (docs/reputation.md). OUT: *out
+ * is always written. Never waits on disk; never allocates; thread-safe.
  */
 void sift_reputation_assess(const struct sift_reputation *rep,
                             const struct sift_number *caller,
@@ -110,7 +133,8 @@ void sift_reputation_assess(const struct sift_reputation *rep,
                             const struct sift_number *callee, uint64_t fp,
                             int64_t now, struct sift_rep_facts *out);
 
-/* Numbers and bytes held, for metrics and the memory benchmark. */
+/* Numbers, live list entries, callers with recent calls, campaigns and
+ * the bytes held, for metrics and the memory benchmark. */
 struct sift_reputation_stats {
     size_t numbers, lists, calls, campaigns, bytes;
 };

@@ -29,9 +29,11 @@ extern "C" {
 #endif
 
 #define SIFT_STORE_DEFAULT_PATH "var/callsift.db"
-#define SIFT_KEY_MAX 64       /* a number key: E.164 or a sender ID */
-#define SIFT_COMMENT_MAX 1024 /* bytes of a report comment */
-#define SIFT_NOTE_MAX 256     /* bytes of a list note */
+#define SIFT_KEY_MAX            64   /* a number key: E.164 or a sender ID */
+#define SIFT_COMMENT_MAX        1024 /* bytes of a report comment */
+#define SIFT_NOTE_MAX           256  /* bytes of a list note */
+/* bytes of a transcript or a campaign sample */
+#define SIFT_TRANSCRIPT_MAX (64 * 1024)
 
 struct sift_store;
 
@@ -51,10 +53,10 @@ bool sift_category_parse(const char *name, enum sift_report_category *out);
 
 /* A report about a number or an SMS sender. Strings are borrowed. */
 struct sift_report {
-    int64_t id;          /* set by the store */
-    const char *key;     /* E.164 ("+18776430291") or a sender ID */
+    int64_t id;      /* set by the store */
+    const char *key; /* E.164 ("+18776430291") or a sender ID */
     enum sift_report_category category;
-    const char *comment; /* NULL or at most SIFT_COMMENT_MAX bytes */
+    const char *comment;    /* NULL or at most SIFT_COMMENT_MAX bytes */
     const char *transcript; /* NULL or the text of the call/message */
     uint8_t reporter[32];   /* salted SHA-256 of the reporter identity */
     int64_t time;           /* seconds since the epoch */
@@ -90,8 +92,8 @@ struct sift_call {
     const char *from; /* E.164, sender ID or state ("withheld") */
     const char *to;   /* E.164 or NULL */
     int64_t time;
-    int32_t duration;    /* seconds; -1 unknown, 0 unanswered */
-    int action;          /* enum sift_action of the verdict */
+    int32_t duration; /* seconds; -1 unknown, 0 unanswered */
+    int action;       /* enum sift_action of the verdict */
     double score;
     uint64_t fingerprint; /* SimHash of the normalised text; 0: none */
     bool sms;
@@ -124,7 +126,11 @@ void sift_store_reporter_hash(struct sift_store *st, const char *identity,
                               size_t len, uint8_t out[32]);
 
 /* Add reports in one transaction; committed before it returns. *n_added
- * counts those not ignored as duplicates. */
+ * counts those not ignored as duplicates; each report's id is set to its
+ * new id, or to 0 when it was ignored as a duplicate (so the caller adds
+ * only new ones to the reputation index). A comment over
+ * SIFT_COMMENT_MAX (or any field over its limit) is SIFT_ETOOBIG and
+ * nothing of the batch is written. */
 enum sift_rc sift_store_add_reports(struct sift_store *st,
                                     struct sift_report *reports, size_t n,
                                     size_t *n_added, struct sift_err *err);
@@ -138,17 +144,22 @@ enum sift_rc sift_store_remove_list(struct sift_store *st, int64_t id,
 enum sift_rc sift_store_add_call(struct sift_store *st, struct sift_call *c,
                                  struct sift_err *err);
 
-/* Delete calls older than before; *n_deleted counts them. */
+/* Delete calls older than before (the call log's retention, default 90
+ * days in the CLI); *n_deleted counts them. Reports, lists and campaigns
+ * are kept. */
 enum sift_rc sift_store_prune(struct sift_store *st, int64_t before,
                               int64_t *n_deleted, struct sift_err *err);
 
-/* Create or update a campaign and link a number to it. */
+/* Create or update a campaign: id 0 creates one and sets c->id; a
+ * non-zero id (one the reputation index gave it) creates or updates the
+ * campaign with that id. sift_store_campaign_number() links a number to
+ * it (the first time seen is kept). */
 enum sift_rc sift_store_put_campaign(struct sift_store *st,
                                      struct sift_campaign *c,
                                      struct sift_err *err);
-enum sift_rc sift_store_campaign_number(struct sift_store *st,
-                                        int64_t campaign, const char *key,
-                                        int64_t time, struct sift_err *err);
+enum sift_rc sift_store_campaign_number(struct sift_store *st, int64_t campaign,
+                                        const char *key, int64_t time,
+                                        struct sift_err *err);
 
 /* Walk what is kept, in id order; a callback returning non-zero stops the
  * walk (its value is returned). Strings are valid during the call only. */
@@ -162,8 +173,8 @@ typedef int (*sift_campaign_number_fn)(void *ctx, int64_t campaign,
 /* key NULL: every report; else the reports of that key, newest first,
  * at most limit (0: all). */
 enum sift_rc sift_store_each_report(struct sift_store *st, const char *key,
-                                    size_t limit, sift_report_fn fn,
-                                    void *ctx, struct sift_err *err);
+                                    size_t limit, sift_report_fn fn, void *ctx,
+                                    struct sift_err *err);
 enum sift_rc sift_store_each_list(struct sift_store *st, sift_list_fn fn,
                                   void *ctx, struct sift_err *err);
 /* Calls since a time (0: all); key NULL or only calls from key. */

@@ -13,6 +13,8 @@
 #include <stdio.h>
 
 #include "callsift.h"
+#include "callsift/reputation.h"
+#include "callsift/store.h"
 
 enum {
     SIFT_EXIT_OK = 0,
@@ -23,6 +25,16 @@ enum {
 
 int sift_cli_number(int argc, char **argv);
 int sift_cli_check(int argc, char **argv);
+int sift_cli_report(int argc, char **argv);
+int sift_cli_list(int argc, char **argv); /* block allow unblock unallow */
+int sift_cli_lookup(int argc, char **argv);
+int sift_cli_import(int argc, char **argv);
+int sift_cli_campaigns(int argc, char **argv);
+int sift_cli_export(int argc, char **argv);
+int sift_cli_prune(int argc, char **argv);
+int sift_cli_db(int argc, char **argv);
+int sift_cli_serve(int argc, char **argv); /* cmd_serve.c */
+int sift_cli_token(int argc, char **argv); /* cmd_serve.c */
 
 /* Write s as a JSON string (with quotes) to f; invalid UTF-8 bytes become
  * U+FFFD so the output is always valid JSON. */
@@ -33,5 +45,59 @@ bool sift_cli_lang(const char *arg, enum sift_lang *lang);
 
 /* The default region: $CALLSIFT_REGION, else "JP". */
 const char *sift_cli_default_region(void);
+
+/* ---- the store commands (cli_store.c) ---- */
+
+/* The store path: --db, else $CALLSIFT_DB, else var/callsift.db. */
+const char *sift_cli_db_path(const char *opt);
+
+/* Open the store (db as from --db, may be NULL); on failure print why,
+ * prefixed "callsift CMD:", and return SIFT_EXIT_INTERNAL. */
+int sift_cli_store_open(const char *cmd, const char *db,
+                        struct sift_store **st);
+
+/* Build the reputation index from the store (default options). */
+int sift_cli_reputation_load(const char *cmd, struct sift_store *st,
+                             struct sift_reputation **rep);
+
+/* The store key of a number as typed: E.164 when it parses in region,
+ * else an SMS sender ID kept as written. OUT: num (parsed), key. */
+bool sift_cli_key(const char *raw, const char *region, struct sift_number *num,
+                  char key[SIFT_KEY_MAX]);
+
+/* "30d", "12h", "45m", "90s", "2w" into seconds. */
+bool sift_cli_duration(const char *s, int64_t *out);
+
+/* UTC ISO 8601 ("2025-12-11T09:30:00Z"). */
+void sift_cli_time(int64_t t, char *buf, size_t size);
+
+/* Epoch seconds, "YYYY-MM-DD[ HH:MM[:SS]]" (T allowed) or
+ * "MM/DD/YYYY[ HH:MM[:SS][ AM|PM]]", as UTC. */
+bool sift_cli_parse_time(const char *s, size_t len, int64_t *out);
+
+/* A list --type name the reputation index matches: "international", a
+ * number type ("toll_free") or a caller-ID state ("withheld"). */
+bool sift_cli_list_type(const char *name);
+const char *sift_cli_list_match_name(enum sift_list_match m);
+
+/* `check --db` (cli_record.c): the store and index behind the engine. */
+struct sift_cli_record {
+    struct sift_store *st;
+    struct sift_reputation *rep;
+    struct sift_text_norm norm;
+};
+
+/* Open the store, load the index and attach it to eng. On failure the
+ * message is printed; release with sift_cli_record_close() either way. */
+int sift_cli_record_open(struct sift_cli_record *rc, const char *db,
+                         struct sift_engine *eng);
+void sift_cli_record_close(struct sift_cli_record *rc, struct sift_engine *eng);
+
+/* Log a checked event (committed), update the index, track campaigns. */
+int sift_cli_record(struct sift_cli_record *rc, const struct sift_event *ev,
+                    const struct sift_verdict *v);
+
+/* The value after argv[*i] (advancing *i), or NULL with a message. */
+const char *sift_cli_arg(int argc, char **argv, int *i, const char *cmd);
 
 #endif

@@ -7,6 +7,9 @@
  *   callsift check --from RAW [--to RAW] [--text TEXT | --text-file F]
  *                  [--sms] [--lang ja|en] [--json]
  *   callsift check --batch < events.jsonl
+ *   ... [--db PATH]   with reports, lists, call history and campaigns from
+ *                     the store (also when $CALLSIFT_DB is set); each
+ *                     checked event is logged (cli_record.c)
  *
  * Documented in docs/cli/check.md.
  */
@@ -22,7 +25,7 @@
 static const char usage_text[] =
     "usage: callsift check --from RAW [--to RAW] [--text TEXT | --text-file "
     "F]\n"
-    "                      [--sms] [--lang ja|en] [--json]\n"
+    "                      [--sms] [--identity HDR] [--lang ja|en] [--json]\n"
     "       callsift check --batch < events.jsonl\n"
     "\n"
     "Decide whether a call or a text message is a scam, and say why and\n"
@@ -35,6 +38,8 @@ static const char usage_text[] =
     "  --text TEXT      a voicemail transcript, a greeting or an SMS body\n"
     "  --text-file F    read the text from a file (- for stdin)\n"
     "  --sms            the event is a text message (default: a call)\n"
+    "  --identity HDR   the SIP Identity header of the call (STIR/SHAKEN;\n"
+    "                   verified when callsift.conf has [stir])\n"
     "  --lang ja|en     language for people (default from $LANG, else en)\n"
     "  --json           print the verdict as JSON\n"
     "  --batch          read events as JSON lines on stdin ({kind, from, to,\n"
@@ -44,6 +49,9 @@ static const char usage_text[] =
     "                   installed one)\n"
     "  --config FILE    configuration (default DIR/callsift.conf)\n"
     "  --region CC      home region (default: the configuration's)\n"
+    "  --db PATH        use the store: reports, block/allow lists, call\n"
+    "                   history and campaigns; the event is logged\n"
+    "                   (default: $CALLSIFT_DB when set, else no store)\n"
     "\n"
     "exit: 0 a verdict was given (for --batch: for every line), 1 an event\n"
     "could not be checked (bad input; --batch goes on with the next line),\n"
@@ -51,6 +59,8 @@ static const char usage_text[] =
 
 struct check_opts {
     const char *from, *to, *text, *text_file, *data, *config, *region;
+    const char *identity;
+    const char *db;
     bool sms, json, batch;
     enum sift_lang lang;
 };
@@ -109,9 +119,20 @@ static void print_person(const struct sift_verdict *v, enum sift_lang lang)
         printf("%s %s\n", ja ? "名乗っている組織:" : "Claims to be:",
                ja ? v->org.name_ja : v->org.name_en);
     if (v->n_signals > 0) {
+        /* Strongest first: the reason that matters most leads. */
+        size_t order[SIFT_MAX_SIGNALS];
+        for (size_t i = 0; i < v->n_signals; i++) {
+            size_t k = i;
+            while (k > 0 &&
+                   v->signals[order[k - 1]].weight < v->signals[i].weight) {
+                order[k] = order[k - 1];
+                k--;
+            }
+            order[k] = i;
+        }
         printf("\n%s\n", ja ? "理由:" : "Why:");
         for (size_t i = 0; i < v->n_signals; i++) {
-            const struct sift_signal *s = &v->signals[i];
+            const struct sift_signal *s = &v->signals[order[i]];
             printf("  %+5.1f  %s\n", s->weight, s->name);
             printf("         %s\n", ja ? s->reason_ja : s->reason_en);
             if (s->evidence[0])
@@ -166,7 +187,8 @@ static void print_error_line(const struct sift_err *err, const char *echo,
     printf("}}\n");
 }
 
-static int run_batch(const struct sift_engine *eng)
+static int run_batch(const struct sift_engine *eng,
+                     struct sift_cli_record *record)
 {
     char *line = NULL;
     size_t cap = 0;
@@ -213,6 +235,9 @@ static int run_batch(const struct sift_engine *eng)
             status = SIFT_EXIT_INPUT;
         } else if (print_json_line(v, ej.echo) != 0) {
             status = SIFT_EXIT_INTERNAL;
+        } else if (record != NULL &&
+                   sift_cli_record(record, &ej.ev, v) != SIFT_EXIT_OK) {
+            status = SIFT_EXIT_INTERNAL;
         }
         sift_event_json_release(&ej);
         free(v);
@@ -240,6 +265,8 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
             dst = &o->from;
         } else if (strcmp(a, "--to") == 0) {
             dst = &o->to;
+        } else if (strcmp(a, "--identity") == 0) {
+            dst = &o->identity;
         } else if (strcmp(a, "--text") == 0) {
             dst = &o->text;
         } else if (strcmp(a, "--text-file") == 0) {
@@ -250,6 +277,8 @@ static int parse_args(int argc, char **argv, struct check_opts *o)
             dst = &o->config;
         } else if (strcmp(a, "--region") == 0) {
             dst = &o->region;
+        } else if (strcmp(a, "--db") == 0) {
+            dst = &o->db;
         } else if (strcmp(a, "--lang") == 0) {
             if (i + 1 >= argc || !sift_cli_lang(argv[++i], &o->lang)) {
                 fprintf(stderr, "callsift check: --lang takes ja or en\n");
@@ -288,6 +317,8 @@ int sift_cli_check(int argc, char **argv)
     struct sift_err err = {0};
     struct sift_event ev = {0};
     struct sift_verdict *v = NULL;
+    struct sift_cli_record record, *rec = NULL;
+    const char *env_db = getenv("CALLSIFT_DB");
     char *text_buf = NULL;
     int status;
 
@@ -305,16 +336,22 @@ int sift_cli_check(int argc, char **argv)
                 err.where[0] ? ": " : "", err.msg);
         return SIFT_EXIT_INTERNAL;
     }
+    if (o.db != NULL || (env_db != NULL && *env_db != '\0')) {
+        rec = &record;
+        status = sift_cli_record_open(rec, o.db, eng);
+        if (status != SIFT_EXIT_OK)
+            goto out;
+    }
     if (o.batch) {
-        status = run_batch(eng);
-        sift_engine_free(eng);
-        return status;
+        status = run_batch(eng, rec);
+        goto out;
     }
 
     ev.kind = o.sms ? SIFT_EVENT_SMS : SIFT_EVENT_CALL;
     ev.from = o.from;
     ev.to = o.to;
     ev.text = o.text;
+    ev.identity = o.identity;
     if (o.from[0] == '\0')
         ev.from_len = 0;
     if (o.text_file != NULL) {
@@ -323,8 +360,8 @@ int sift_cli_check(int argc, char **argv)
         if (text_buf == NULL) {
             fprintf(stderr, "callsift check: cannot read %s: %s\n", o.text_file,
                     strerror(errno));
-            sift_engine_free(eng);
-            return SIFT_EXIT_INPUT;
+            status = SIFT_EXIT_INPUT;
+            goto out;
         }
         ev.text = text_buf;
         ev.text_len = len;
@@ -346,9 +383,17 @@ int sift_cli_check(int argc, char **argv)
     } else {
         print_person(v, o.lang);
     }
+    /* Logged after the verdict is out: a person waiting on the answer
+     * does not wait on the disk. */
+    if (rec != NULL && status == SIFT_EXIT_OK) {
+        fflush(stdout);
+        status = sift_cli_record(rec, &ev, v);
+    }
 out:
     free(v);
     free(text_buf);
+    if (rec != NULL)
+        sift_cli_record_close(rec, eng);
     sift_engine_free(eng);
     return status;
 }

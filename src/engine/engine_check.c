@@ -81,25 +81,44 @@ static void ctx_put(const struct sift_engine *ceng, struct check_ctx *c)
 
 /* ---- building the verdict ---------------------------------------- */
 
-/* Fill a reason template: {evidence} and {org} are replaced. */
-static void expand(char *dst, size_t size, const char *tmpl,
-                   const char *evidence, const char *org)
+/* A {name} in a template and what replaces it. */
+struct placeholder {
+    const char *name; /* "{evidence}" */
+    const char *value;
+};
+
+/*
+ * Fill a template: each {name} of ph[] is replaced, other text copied in
+ * spans (this runs for every signal that fires, so no per-character
+ * work). A truncated result never ends in half a UTF-8 character.
+ */
+static void fill(char *dst, size_t size, const char *tmpl,
+                 const struct placeholder *ph, size_t n_ph)
 {
     struct sift__sbuf sb;
 
     sift__sbuf_init(&sb, dst, size);
-    while (*tmpl) {
-        if (strncmp(tmpl, "{evidence}", 10) == 0) {
-            sift__sbuf_adds(&sb, evidence ? evidence : "");
-            tmpl += 10;
-        } else if (strncmp(tmpl, "{org}", 5) == 0) {
-            sift__sbuf_adds(&sb, org ? org : "");
-            tmpl += 5;
-        } else {
-            sift__sbuf_addc(&sb, *tmpl++);
+    for (;;) {
+        const char *brace = strchr(tmpl, '{');
+        size_t k;
+        if (brace == NULL) {
+            sift__sbuf_adds(&sb, tmpl);
+            break;
+        }
+        sift__sbuf_add(&sb, tmpl, (size_t)(brace - tmpl));
+        for (k = 0; k < n_ph; k++) {
+            size_t nl = strlen(ph[k].name);
+            if (strncmp(brace, ph[k].name, nl) == 0) {
+                sift__sbuf_adds(&sb, ph[k].value ? ph[k].value : "");
+                tmpl = brace + nl;
+                break;
+            }
+        }
+        if (k == n_ph) {
+            sift__sbuf_addc(&sb, '{');
+            tmpl = brace + 1;
         }
     }
-    /* Never leave half a UTF-8 character at a truncation. */
     if (sb.len >= size && size > 0) {
         size_t n = strlen(dst);
         while (n > 0 && ((unsigned char)dst[n - 1] & 0xc0) == 0x80)
@@ -108,6 +127,13 @@ static void expand(char *dst, size_t size, const char *tmpl,
             n--;
         dst[n] = '\0';
     }
+}
+
+static void expand(char *dst, size_t size, const char *tmpl,
+                   const char *evidence, const char *org)
+{
+    struct placeholder ph[2] = {{"{evidence}", evidence}, {"{org}", org}};
+    fill(dst, size, tmpl, ph, 2);
 }
 
 static struct sift_signal *fire_ix(const struct sift_engine *eng,
@@ -126,8 +152,7 @@ static struct sift_signal *fire_ix(const struct sift_engine *eng,
     s->name = d->info.name;
     s->weight =
         (weight != NULL && !d->weight_overridden) ? *weight : d->info.weight;
-    expand(s->evidence, sizeof(s->evidence), evidence ? evidence : "", NULL,
-           NULL);
+    fill(s->evidence, sizeof(s->evidence), evidence ? evidence : "", NULL, 0);
     expand(s->reason_ja, sizeof(s->reason_ja), d->info.reason_ja, s->evidence,
            NULL);
     expand(s->reason_en, sizeof(s->reason_en), d->info.reason_en, s->evidence,
@@ -142,21 +167,56 @@ static struct sift_signal *fire(const struct sift_engine *eng,
     return fire_ix(eng, v, eng->builtin[b], NULL, evidence);
 }
 
-static bool fired(const struct sift_verdict *v, const char *name)
+/* A signal that fired, by table index: names in a verdict are the
+ * table's own pointers, so a pointer compare finds them. */
+static const struct sift_signal *find_ix(const struct sift_engine *eng,
+                                         const struct sift_verdict *v, long ix)
 {
-    for (size_t i = 0; i < v->n_signals; i++)
-        if (strcmp(v->signals[i].name, name) == 0)
-            return true;
-    return false;
-}
+    const char *name;
 
-static const struct sift_signal *find_signal(const struct sift_verdict *v,
-                                             const char *name)
-{
+    if (ix < 0)
+        return NULL;
+    name = eng->signals[ix].info.name;
     for (size_t i = 0; i < v->n_signals; i++)
-        if (strcmp(v->signals[i].name, name) == 0)
+        if (v->signals[i].name == name)
             return &v->signals[i];
     return NULL;
+}
+
+#define FIRED_K(k) (find_ix(eng, v, eng->known[k]) != NULL)
+#define FIRED_B(b) (find_ix(eng, v, (long)eng->builtin[b]) != NULL)
+
+/*
+ * Where evidence starts for people: a regex hit's evidence is a window
+ * ending at the match (the text module skips start-of-match tracking to
+ * keep the scan fast), so it may begin with the space or punctuation
+ * before the words ("。至急"). Skip those.
+ */
+static const char *evidence_start(const char *e)
+{
+    static const char *const punct[] = {"。", "、", "，", "．", "！", "？",
+                                        "「", "」", "『", "』", "・", "（",
+                                        "）", "【", "】", "…",  "　"};
+    for (;;) {
+        unsigned char c = (unsigned char)*e;
+        bool skipped = false;
+        if (c != '\0' && c < 0x80 && !sift__is_digit(c) &&
+            !((c | 0x20) >= 'a' && (c | 0x20) <= 'z') && c != '#' && c != '*' &&
+            c != '+') {
+            e++;
+            continue;
+        }
+        for (size_t k = 0; c >= 0x80 && k < SIFT_ARRAY_LEN(punct); k++) {
+            size_t n = strlen(punct[k]);
+            if (strncmp(e, punct[k], n) == 0) {
+                e += n;
+                skipped = true;
+                break;
+            }
+        }
+        if (!skipped)
+            return e;
+    }
 }
 
 /* ---- the number ---------------------------------------------------- */
@@ -329,7 +389,8 @@ static const struct sift_org *claimed_org(const struct sift_engine *eng,
 
 /* Does the event show what the organisation says it never does? Writes
  * the key that revealed it. */
-static int never_revealed(const struct sift_org *org,
+static int never_revealed(const struct sift_engine *eng,
+                          const struct sift_org *org,
                           const struct sift_event *ev,
                           const struct sift_verdict *v, const char **evidence)
 {
@@ -341,39 +402,39 @@ static int never_revealed(const struct sift_org *org,
     const struct sift_signal *s;
     static const struct {
         enum sift_org_never never;
-        const char *signal; /* NULL: decided below */
-        int kind;           /* 0 any, 1 call, 2 sms */
+        int signal; /* K_ code, or K_COUNT + a builtin signal */
+        int kind;   /* 0 any, 1 call, 2 sms */
     } table[] = {
-        {SIFT_NEVER_PRESS_DIGIT, "TEXT_PRESS_DIGIT", 0},
-        {SIFT_NEVER_AUTOMATED_VOICE, "TEXT_PRESS_DIGIT", 1},
-        {SIFT_NEVER_AUTOMATED_VOICE, "TEXT_ROBOCALL", 1},
-        {SIFT_NEVER_ASK_PIN, "TEXT_PERSONAL_INFO", 0},
-        {SIFT_NEVER_ASK_CARD_DETAILS, "TEXT_PERSONAL_INFO", 0},
-        {SIFT_NEVER_ASK_PASSWORD, "TEXT_PERSONAL_INFO", 0},
-        {SIFT_NEVER_ASK_PERSONAL_INFO, "TEXT_PERSONAL_INFO", 1},
-        {SIFT_NEVER_ASK_ACCOUNT, "TEXT_PERSONAL_INFO", 0},
-        {SIFT_NEVER_SMS_PERSONAL_INFO, "TEXT_PERSONAL_INFO", 2},
-        {SIFT_NEVER_ASK_GIFT_CARD, "TEXT_PAYMENT_METHOD", 0},
-        {SIFT_NEVER_ASK_CRYPTO, "TEXT_PAYMENT_METHOD", 0},
-        {SIFT_NEVER_ASK_TRANSFER, "TEXT_PAYMENT_METHOD", 0},
-        {SIFT_NEVER_ASK_CASH, "TEXT_PAYMENT_METHOD", 0},
-        {SIFT_NEVER_ASK_PAYMENT, "TEXT_PAYMENT_METHOD", 0},
-        {SIFT_NEVER_ASK_PAYMENT, "TEXT_UNPAID", 0},
-        {SIFT_NEVER_CALL_ABOUT_UNPAID, "TEXT_UNPAID", 1},
-        {SIFT_NEVER_SMS_PAYMENT_DEMAND, "TEXT_UNPAID", 2},
-        {SIFT_NEVER_SMS_PAYMENT_DEMAND, "TEXT_LEGAL_THREAT", 2},
-        {SIFT_NEVER_REFUND_ATM, "TEXT_REFUND", 0},
-        {SIFT_NEVER_CUT_LINE_BY_PHONE, "TEXT_SUSPENSION", 0},
-        {SIFT_NEVER_SUSPEND_ACCOUNT, "TEXT_SUSPENSION", 0},
-        {SIFT_NEVER_THREATEN_ARREST, "TEXT_POLICE", 0},
-        {SIFT_NEVER_THREATEN_LEGAL_ACTION, "TEXT_LEGAL_THREAT", 0},
-        {SIFT_NEVER_INVESTIGATION_BY_PHONE, "TEXT_POLICE", 1},
-        {SIFT_NEVER_INVESTIGATION_BY_PHONE, "TEXT_ACCOUNT_MISUSE", 1},
-        {SIFT_NEVER_COLLECT_CASH_CARD, "TEXT_CASH_CARD", 0},
-        {SIFT_NEVER_REPLACE_CARD_BY_PHONE, "TEXT_CASH_CARD", 1},
-        {SIFT_NEVER_WARNING_WITH_PHONE_NUMBER, "TEXT_TECH_SUPPORT", 0},
-        {SIFT_NEVER_WARNING_WITH_PHONE_NUMBER, "TEXT_REMOTE_ACCESS", 0},
-        {SIFT_NEVER_SMS_LINK, "URL_PRESENT", 2},
+        {SIFT_NEVER_PRESS_DIGIT, K_TEXT_PRESS_DIGIT, 0},
+        {SIFT_NEVER_AUTOMATED_VOICE, K_TEXT_PRESS_DIGIT, 1},
+        {SIFT_NEVER_AUTOMATED_VOICE, K_TEXT_ROBOCALL, 1},
+        {SIFT_NEVER_ASK_PIN, K_TEXT_PERSONAL_INFO, 0},
+        {SIFT_NEVER_ASK_CARD_DETAILS, K_TEXT_PERSONAL_INFO, 0},
+        {SIFT_NEVER_ASK_PASSWORD, K_TEXT_PERSONAL_INFO, 0},
+        {SIFT_NEVER_ASK_PERSONAL_INFO, K_TEXT_PERSONAL_INFO, 1},
+        {SIFT_NEVER_ASK_ACCOUNT, K_TEXT_PERSONAL_INFO, 0},
+        {SIFT_NEVER_SMS_PERSONAL_INFO, K_TEXT_PERSONAL_INFO, 2},
+        {SIFT_NEVER_ASK_GIFT_CARD, K_TEXT_PAYMENT_METHOD, 0},
+        {SIFT_NEVER_ASK_CRYPTO, K_TEXT_PAYMENT_METHOD, 0},
+        {SIFT_NEVER_ASK_TRANSFER, K_TEXT_PAYMENT_METHOD, 0},
+        {SIFT_NEVER_ASK_CASH, K_TEXT_PAYMENT_METHOD, 0},
+        {SIFT_NEVER_ASK_PAYMENT, K_TEXT_PAYMENT_METHOD, 0},
+        {SIFT_NEVER_ASK_PAYMENT, K_TEXT_UNPAID, 0},
+        {SIFT_NEVER_CALL_ABOUT_UNPAID, K_TEXT_UNPAID, 1},
+        {SIFT_NEVER_SMS_PAYMENT_DEMAND, K_TEXT_UNPAID, 2},
+        {SIFT_NEVER_SMS_PAYMENT_DEMAND, K_TEXT_LEGAL_THREAT, 2},
+        {SIFT_NEVER_REFUND_ATM, K_TEXT_REFUND, 0},
+        {SIFT_NEVER_CUT_LINE_BY_PHONE, K_TEXT_SUSPENSION, 0},
+        {SIFT_NEVER_SUSPEND_ACCOUNT, K_TEXT_SUSPENSION, 0},
+        {SIFT_NEVER_THREATEN_ARREST, K_TEXT_POLICE, 0},
+        {SIFT_NEVER_THREATEN_LEGAL_ACTION, K_TEXT_LEGAL_THREAT, 0},
+        {SIFT_NEVER_INVESTIGATION_BY_PHONE, K_TEXT_POLICE, 1},
+        {SIFT_NEVER_INVESTIGATION_BY_PHONE, K_TEXT_ACCOUNT_MISUSE, 1},
+        {SIFT_NEVER_COLLECT_CASH_CARD, K_TEXT_CASH_CARD, 0},
+        {SIFT_NEVER_REPLACE_CARD_BY_PHONE, K_TEXT_CASH_CARD, 1},
+        {SIFT_NEVER_WARNING_WITH_PHONE_NUMBER, K_TEXT_TECH_SUPPORT, 0},
+        {SIFT_NEVER_WARNING_WITH_PHONE_NUMBER, K_TEXT_REMOTE_ACCESS, 0},
+        {SIFT_NEVER_SMS_LINK, K_COUNT + SIG_URL_PRESENT, 2},
     };
 
     if ((org->never >> SIFT_NEVER_INTERNATIONAL_CALL) & 1 && intl) {
@@ -385,17 +446,21 @@ static int never_revealed(const struct sift_org *org,
             continue;
         if ((table[i].kind == 1 && !call) || (table[i].kind == 2 && !sms))
             continue;
-        s = find_signal(v, table[i].signal);
+        s = find_ix(eng, v,
+                    table[i].signal < K_COUNT
+                        ? eng->known[table[i].signal]
+                        : (long)eng->builtin[table[i].signal - K_COUNT]);
         if (s != NULL) {
             *evidence = s->evidence;
             return (int)table[i].never;
         }
     }
     if ((org->never >> SIFT_NEVER_SMS_LINK_PAYMENT) & 1 && sms &&
-        fired(v, "URL_PRESENT") &&
-        (fired(v, "TEXT_UNPAID") || fired(v, "TEXT_PERSONAL_INFO") ||
-         fired(v, "TEXT_VERIFY_ACCOUNT"))) {
-        *evidence = find_signal(v, "URL_PRESENT")->evidence;
+        FIRED_B(SIG_URL_PRESENT) &&
+        (FIRED_K(K_TEXT_UNPAID) || FIRED_K(K_TEXT_PERSONAL_INFO) ||
+         FIRED_K(K_TEXT_VERIFY_ACCOUNT))) {
+        *evidence =
+            find_ix(eng, v, (long)eng->builtin[SIG_URL_PRESENT])->evidence;
         return SIFT_NEVER_SMS_LINK_PAYMENT;
     }
     return -1;
@@ -468,7 +533,7 @@ static void org_signals(const struct sift_engine *eng,
         }
     }
 
-    never = never_revealed(org, ev, v, &evidence);
+    never = never_revealed(eng, org, ev, v, &evidence);
     if (never >= 0) {
         snprintf(buf, sizeof(buf), "%s: %s",
                  sift_org_never_key((enum sift_org_never)never),
@@ -538,29 +603,13 @@ static void add_advice(const struct sift_engine *eng, struct sift_verdict *v,
         return;
     out = &v->advice[v->n_advice++];
     out->id = a->id;
-    /* {contact_ja} / {contact_en} go through {evidence}'s slot. */
     {
-        char tmpl[512];
-        struct sift__sbuf sb;
-        const char *p;
-        for (int lang = 0; lang < 2; lang++) {
-            const char *src = lang ? a->ja : a->en;
-            const char *contact = lang ? v->org.contact_ja : v->org.contact_en;
-            sift__sbuf_init(&sb, tmpl, sizeof(tmpl));
-            for (p = src; *p;) {
-                if (strncmp(p, "{contact_ja}", 12) == 0 ||
-                    strncmp(p, "{contact_en}", 12) == 0) {
-                    sift__sbuf_adds(&sb, "{evidence}");
-                    p += 12;
-                } else {
-                    sift__sbuf_addc(&sb, *p++);
-                }
-            }
-            if (lang)
-                expand(out->ja, sizeof(out->ja), tmpl, contact, org_ja);
-            else
-                expand(out->en, sizeof(out->en), tmpl, contact, org_en);
-        }
+        struct placeholder ja[2] = {{"{org}", org_ja},
+                                    {"{contact_ja}", v->org.contact_ja}};
+        struct placeholder en[2] = {{"{org}", org_en},
+                                    {"{contact_en}", v->org.contact_en}};
+        fill(out->ja, sizeof(out->ja), a->ja, ja, 2);
+        fill(out->en, sizeof(out->en), a->en, en, 2);
     }
 }
 
@@ -570,42 +619,42 @@ static void choose_advice(const struct sift_engine *eng,
     bool call = ev->kind == SIFT_EVENT_CALL;
     bool serious = v->action >= SIFT_ACTION_WARN;
     bool jp = strcmp(eng->home_region, "JP") == 0;
-    bool url_risk = fired(v, "URL_IP_HOST") || fired(v, "URL_SHORTENER") ||
-                    fired(v, "URL_PUNYCODE") || fired(v, "URL_LOOKALIKE") ||
-                    fired(v, "URL_RISKY_TLD") || fired(v, "URL_DYNAMIC_DNS");
+    bool url_risk = FIRED_B(SIG_URL_IP_HOST) || FIRED_B(SIG_URL_SHORTENER) ||
+                    FIRED_B(SIG_URL_PUNYCODE) || FIRED_B(SIG_URL_LOOKALIKE) ||
+                    FIRED_B(SIG_URL_RISKY_TLD) || FIRED_B(SIG_URL_DYNAMIC_DNS);
 
     if (v->action == SIFT_ACTION_ALLOW) {
         add_advice(eng, v, "no_action");
         return;
     }
-    if (fired(v, "TEXT_PRESS_DIGIT") || (call && fired(v, "TEXT_ROBOCALL")))
+    if (FIRED_K(K_TEXT_PRESS_DIGIT) || (call && FIRED_K(K_TEXT_ROBOCALL)))
         add_advice(eng, v, "dont_press");
     if (call && serious)
         add_advice(eng, v, "hang_up");
-    if (url_risk || (!call && serious && fired(v, "URL_PRESENT")))
+    if (url_risk || (!call && serious && FIRED_B(SIG_URL_PRESENT)))
         add_advice(eng, v, "dont_tap_links");
     if (serious && v->caller.status == SIFT_NUMBER_OK)
         add_advice(eng, v, "dont_call_back");
-    if (serious || fired(v, "TEXT_PERSONAL_INFO") ||
-        fired(v, "TEXT_VERIFY_ACCOUNT"))
+    if (serious || FIRED_K(K_TEXT_PERSONAL_INFO) ||
+        FIRED_K(K_TEXT_VERIFY_ACCOUNT))
         add_advice(eng, v, "no_personal_info");
-    if (fired(v, "TEXT_PAYMENT_METHOD") || fired(v, "TEXT_REFUND") ||
-        fired(v, "TEXT_UNPAID") || fired(v, "TEXT_FAMILY_EMERGENCY") ||
-        fired(v, "TEXT_INVESTMENT") || fired(v, "TEXT_POLICE") ||
-        fired(v, "TEXT_CASH_CARD"))
+    if (FIRED_K(K_TEXT_PAYMENT_METHOD) || FIRED_K(K_TEXT_REFUND) ||
+        FIRED_K(K_TEXT_UNPAID) || FIRED_K(K_TEXT_FAMILY_EMERGENCY) ||
+        FIRED_K(K_TEXT_INVESTMENT) || FIRED_K(K_TEXT_POLICE) ||
+        FIRED_K(K_TEXT_CASH_CARD))
         add_advice(eng, v, "no_payment");
     if (v->org.id != NULL)
         add_advice(eng, v, "call_official");
     else if (serious)
         add_advice(eng, v, "call_official_unknown");
-    if (fired(v, "TEXT_PERSONAL_INFO") || fired(v, "TEXT_PAYMENT_METHOD") ||
-        fired(v, "TEXT_CASH_CARD"))
+    if (FIRED_K(K_TEXT_PERSONAL_INFO) || FIRED_K(K_TEXT_PAYMENT_METHOD) ||
+        FIRED_K(K_TEXT_CASH_CARD))
         add_advice(eng, v, "stop_card");
     if (serious)
         add_advice(eng, v, "block_report");
     if (serious && jp)
         add_advice(eng, v, "talk_to_someone");
-    if (serious && jp && call && fired(v, "NUMBER_INTERNATIONAL"))
+    if (serious && jp && call && FIRED_B(SIG_NUMBER_INTERNATIONAL))
         add_advice(eng, v, "block_international");
     if (serious && strcmp(eng->home_region, "US") == 0)
         add_advice(eng, v, "report_us");
@@ -613,7 +662,369 @@ static void choose_advice(const struct sift_engine *eng,
         add_advice(eng, v, "caution");
 }
 
+/* ---- reputation ------------------------------------------------------ */
+
+/*
+ * The reputation index's facts as signals (issue 4 section 3; the facts
+ * come from sift_reputation_assess(), docs/reputation.md). Weights are
+ * signals.tsv's (or the configuration's) base weight scaled by the facts:
+ *
+ * - REP_REPORTED: base per distinct reporter, times the recency-weighted
+ *   count; below block_reporters reporters it stays under the block
+ *   threshold, so reports alone block only from the Nth reporter on.
+ * - REP_SAFE: base (negative) per distinct "safe" reporter, at most 3.
+ * - LIST_ALLOW: the decision is allow and nothing else is shown (as
+ *   CONFIG_ALLOW); LIST_BLOCK: the decision is block.
+ * - CALL_BURST, CALL_REPEAT, CALL_WANGIRI: from the thresholds of the
+ *   reputation's options; a little more weight past them.
+ * - CAMPAIGN: base, plus the campaign's size and its numbers' reporters.
+ */
+enum rep_outcome { REP_NONE = 0, REP_ALLOW, REP_BLOCK };
+
+#define WANGIRI_MIN_CALLS 2 /* one short call may be a dropped line */
+
+void sift_engine_set_reputation(struct sift_engine *eng,
+                                const struct sift_reputation *rep)
+{
+    eng->rep = rep;
+    if (rep != NULL)
+        sift_reputation_get_opts(rep, &eng->rep_opts);
+}
+
+static const char *const cat_en[] = {"scam",     "spam",   "telemarketing",
+                                     "robocall", "silent", "safe"};
+static const char *const cat_ja[] = {"詐欺",     "迷惑",     "営業",
+                                     "自動音声", "無言電話", "安全"};
+
+static double base_weight(const struct sift_engine *eng, enum builtin_signal b)
+{
+    return eng->signals[eng->builtin[b]].info.weight;
+}
+
+/* Fire b with weight w (the configuration's [weights] sets the base, not
+ * the result) and reasons written here. */
+static struct sift_signal *fire_rep(const struct sift_engine *eng,
+                                    struct sift_verdict *v,
+                                    enum builtin_signal b, double w,
+                                    const char *evidence)
+{
+    struct sift_signal *s = fire(eng, v, b, evidence);
+
+    if (s != NULL)
+        s->weight = w;
+    return s;
+}
+
+/* "2 days ago" and "2日前". */
+static void age_words(int64_t secs, char *en, size_t en_size, char *ja,
+                      size_t ja_size)
+{
+    static const struct {
+        int64_t secs;
+        const char *en, *ja;
+    } units[] = {
+        {86400, "day", "日"}, {3600, "hour", "時間"}, {60, "minute", "分"}};
+
+    if (secs < 60) {
+        snprintf(en, en_size, "just now");
+        snprintf(ja, ja_size, "たった今");
+        return;
+    }
+    for (size_t i = 0; i < SIFT_ARRAY_LEN(units); i++) {
+        if (secs >= units[i].secs) {
+            long long n = (long long)(secs / units[i].secs);
+            snprintf(en, en_size, "%lld %s%s ago", n, units[i].en,
+                     n == 1 ? "" : "s");
+            snprintf(ja, ja_size, "%lld%s前", n, units[i].ja);
+            return;
+        }
+    }
+}
+
+static void list_signal(const struct sift_engine *eng, struct sift_verdict *v,
+                        const struct sift_rep_facts *f)
+{
+    const struct sift_list_entry *e = &f->list;
+    bool own = e->callee != NULL && e->callee[0] != '\0';
+    size_t vlen = strlen(e->value);
+    bool star = e->match == SIFT_MATCH_PREFIX &&
+                (vlen == 0 || e->value[vlen - 1] != '*');
+    char buf[SIFT_EVIDENCE_MAX];
+    struct sift_signal *s;
+    enum builtin_signal b = f->allowed ? SIG_LIST_ALLOW : SIG_LIST_BLOCK;
+
+    snprintf(buf, sizeof(buf), "%s%s on %s %s list%s%s", e->value,
+             star ? "*" : "", own ? "the callee's" : "the global",
+             f->allowed ? "allow" : "block", e->note && e->note[0] ? ": " : "",
+             e->note ? e->note : "");
+    s = fire_rep(eng, v, b, base_weight(eng, b), buf);
+    if (s == NULL)
+        return;
+    snprintf(s->reason_ja, sizeof(s->reason_ja),
+             "%sの%sリストに登録されています（%s%s）。",
+             own ? "あなた" : "全体", f->allowed ? "許可" : "着信拒否",
+             e->value, star ? "*" : "");
+    snprintf(s->reason_en, sizeof(s->reason_en), "It is on %s %s list (%s%s).",
+             own ? "your" : "the global", f->allowed ? "allow" : "block",
+             e->value, star ? "*" : "");
+}
+
+static void reported_signals(const struct sift_engine *eng,
+                             struct sift_verdict *v,
+                             const struct sift_rep_facts *f, int64_t now)
+{
+    const struct sift_reputation_opts *o = &eng->rep_opts;
+    char buf[SIFT_EVIDENCE_MAX], ago_en[32], ago_ja[32];
+    struct sift_signal *s;
+    unsigned c = (unsigned)f->top_category < SIFT_ARRAY_LEN(cat_en)
+                     ? (unsigned)f->top_category
+                     : 0;
+
+    if (f->reporters > 0) {
+        double w = base_weight(eng, SIG_REP_REPORTED) * f->reports_weight;
+        /* Until block_reporters distinct people reported it, reports
+         * alone stay below block (a poisoning guard, issue 4). */
+        if (f->reporters < o->block_reporters && w > eng->th_block - 0.5)
+            w = eng->th_block - 0.5;
+        if (w > eng->th_block + 3.0)
+            w = eng->th_block + 3.0;
+        age_words(now - f->last_report, ago_en, sizeof(ago_en), ago_ja,
+                  sizeof(ago_ja));
+        snprintf(buf, sizeof(buf), "%u reporter%s, last %s, mostly %s",
+                 f->reporters, f->reporters == 1 ? "" : "s", ago_en, cat_en[c]);
+        s = fire_rep(eng, v, SIG_REP_REPORTED, w, buf);
+        if (s != NULL) {
+            snprintf(
+                s->reason_ja, sizeof(s->reason_ja),
+                "%u人がこの番号を「%s」と報告しています（最新の報告は%s）。",
+                f->reporters, cat_ja[c], ago_ja);
+            snprintf(s->reason_en, sizeof(s->reason_en),
+                     "%u %s reported this number, mostly as %s (the latest "
+                     "%s).",
+                     f->reporters, f->reporters == 1 ? "person" : "people",
+                     cat_en[c], ago_en);
+        }
+    }
+    if (f->safe_reporters > 0) {
+        unsigned n = f->safe_reporters < 3 ? f->safe_reporters : 3;
+        snprintf(buf, sizeof(buf), "%u safe report%s", f->safe_reporters,
+                 f->safe_reporters == 1 ? "" : "s");
+        s = fire_rep(eng, v, SIG_REP_SAFE,
+                     base_weight(eng, SIG_REP_SAFE) * (double)n, buf);
+        if (s != NULL) {
+            snprintf(s->reason_ja, sizeof(s->reason_ja),
+                     "%u人がこの番号は安全だと報告しています。",
+                     f->safe_reporters);
+            snprintf(s->reason_en, sizeof(s->reason_en),
+                     "%u %s reported this number as safe.", f->safe_reporters,
+                     f->safe_reporters == 1 ? "person" : "people");
+        }
+    }
+}
+
+static void pattern_signals(const struct sift_engine *eng,
+                            struct sift_verdict *v,
+                            const struct sift_rep_facts *f)
+{
+    const struct sift_reputation_opts *o = &eng->rep_opts;
+    char buf[SIFT_EVIDENCE_MAX];
+    struct sift_signal *s;
+
+    if (f->burst_callees >= o->burst_callees) {
+        unsigned extra = f->burst_callees - o->burst_callees;
+        double base = base_weight(eng, SIG_CALL_BURST);
+        long long mins = (long long)(o->burst_window / 60);
+        snprintf(buf, sizeof(buf), "%u people in %lld minutes",
+                 f->burst_callees, mins);
+        s = fire_rep(eng, v, SIG_CALL_BURST,
+                     base * (1.0 + (extra < 10 ? extra : 10) / 10.0), buf);
+        if (s != NULL) {
+            snprintf(s->reason_ja, sizeof(s->reason_ja),
+                     "この番号は%lld分間に%u人へ電話をかけています。自動発信の"
+                     "特徴です。",
+                     mins, f->burst_callees);
+            snprintf(s->reason_en, sizeof(s->reason_en),
+                     "This number rang %u different people in %lld minutes, "
+                     "as an autodialer does.",
+                     f->burst_callees, mins);
+        }
+    }
+    if (f->repeat_calls >= o->repeat_calls) {
+        unsigned extra = f->repeat_calls - o->repeat_calls;
+        long long hours = (long long)(o->repeat_window / 3600);
+        snprintf(buf, sizeof(buf), "call %u to this number in %lld hours",
+                 f->repeat_calls, hours);
+        s = fire_rep(eng, v, SIG_CALL_REPEAT,
+                     base_weight(eng, SIG_CALL_REPEAT) +
+                         0.5 * (extra < 4 ? extra : 4),
+                     buf);
+        if (s != NULL) {
+            snprintf(s->reason_ja, sizeof(s->reason_ja),
+                     "同じ番号から%lld時間で%u回目の電話です。しつこい着信は"
+                     "詐欺の手口です。",
+                     hours, f->repeat_calls);
+            snprintf(s->reason_en, sizeof(s->reason_en),
+                     "This is call %u from the same number in %lld hours; "
+                     "scammers call again and again.",
+                     f->repeat_calls, hours);
+        }
+    }
+    if (f->short_calls >= WANGIRI_MIN_CALLS && v->relation.known &&
+        v->relation.international) {
+        unsigned extra = f->short_calls - WANGIRI_MIN_CALLS;
+        snprintf(buf, sizeof(buf), "%u calls of %d s or less from %s",
+                 f->short_calls, (int)o->wangiri_seconds,
+                 v->caller.region[0] ? v->caller.region : "abroad");
+        s = fire_rep(eng, v, SIG_CALL_WANGIRI,
+                     base_weight(eng, SIG_CALL_WANGIRI) +
+                         0.5 * (extra < 4 ? extra : 4),
+                     buf);
+        if (s != NULL) {
+            snprintf(s->reason_ja, sizeof(s->reason_ja),
+                     "海外の番号から、%d秒以内に切れる電話が%u回かけられて"
+                     "います。かけ直させて高額な通話料を取る「ワン切り」の"
+                     "手口です。",
+                     (int)o->wangiri_seconds, f->short_calls);
+            snprintf(s->reason_en, sizeof(s->reason_en),
+                     "A foreign number made %u calls that hung up within %d "
+                     "s: the one-ring scam wants you to call back at a high "
+                     "rate.",
+                     f->short_calls, (int)o->wangiri_seconds);
+        }
+    }
+}
+
+static void campaign_signal(const struct sift_engine *eng,
+                            struct sift_verdict *v,
+                            const struct sift_rep_facts *f)
+{
+    const struct sift_reputation_opts *o = &eng->rep_opts;
+    char buf[SIFT_EVIDENCE_MAX];
+    struct sift_signal *s;
+    unsigned extra, rep;
+
+    if (f->campaign == 0)
+        return;
+    /* A new number inherits the campaign's reputation: more numbers and
+     * more people reporting them weigh more. */
+    extra = f->campaign_numbers > o->campaign_numbers
+                ? f->campaign_numbers - o->campaign_numbers
+                : 0;
+    rep = f->campaign_reporters < 3 ? f->campaign_reporters : 3;
+    snprintf(buf, sizeof(buf), "campaign %lld: %u numbers, %u reporters",
+             (long long)f->campaign, f->campaign_numbers,
+             f->campaign_reporters);
+    s = fire_rep(eng, v, SIG_CAMPAIGN,
+                 base_weight(eng, SIG_CAMPAIGN) +
+                     0.5 * (extra < 4 ? extra : 4) + 1.0 * rep,
+                 buf);
+    if (s != NULL) {
+        snprintf(s->reason_ja, sizeof(s->reason_ja),
+                 "ほぼ同じ文面が%u件の番号から届いています（報告者%u人）。"
+                 "番号を変えながら同じ詐欺が送られています。",
+                 f->campaign_numbers, f->campaign_reporters);
+        snprintf(s->reason_en, sizeof(s->reason_en),
+                 "Nearly the same message came from %u numbers (%u people "
+                 "reported them): one scam sent from rotating numbers.",
+                 f->campaign_numbers, f->campaign_reporters);
+    }
+}
+
+/*
+ * Ask the reputation index about this event and fire its signals. norm is
+ * the normalised text (NULL: none). On LIST_ALLOW every other signal is
+ * dropped, as for CONFIG_ALLOW.
+ */
+static enum rep_outcome rep_signals(const struct sift_engine *eng,
+                                    const struct sift_event *ev,
+                                    struct sift_verdict *v,
+                                    const struct sift_text_norm *norm,
+                                    bool alpha_sender, size_t from_len)
+{
+    struct sift_rep_facts f;
+    char sender[SIFT_KEY_MAX];
+    uint64_t fp = 0;
+    int64_t now = ev->time ? ev->time : (int64_t)time(NULL);
+
+    if (eng->rep == NULL)
+        return REP_NONE;
+    if (norm != NULL && norm->len > 0)
+        fp = sift_reputation_fingerprint(norm->text, norm->len);
+    sender[0] = '\0';
+    if (alpha_sender && from_len < sizeof(sender)) {
+        memcpy(sender, ev->from, from_len);
+        sender[from_len] = '\0';
+    }
+    sift_reputation_assess(eng->rep, &v->caller, sender, &v->callee, fp, now,
+                           &f);
+    if (f.allowed) {
+        v->n_signals = 0;
+        v->allow_listed = true;
+        list_signal(eng, v, &f);
+        return REP_ALLOW;
+    }
+    if (f.blocked)
+        list_signal(eng, v, &f);
+    reported_signals(eng, v, &f, now);
+    pattern_signals(eng, v, &f);
+    campaign_signal(eng, v, &f);
+    return f.blocked ? REP_BLOCK : REP_NONE;
+}
+
 /* ---- the decision ------------------------------------------------- */
+
+/* ---- STIR/SHAKEN ---------------------------------------------------- */
+
+/*
+ * Verify the event's Identity header (RFC 8224) when the configuration
+ * names trust anchors. A pass lowers (A) or nudges (B, C) the score: a
+ * verified number is not a safe caller, so reports and words still count.
+ * A failure is strong evidence of spoofing. No header on a call from a
+ * country whose carriers sign calls (the NANP by default) is weak.
+ */
+static void stir_signals(const struct sift_engine *eng,
+                         const struct sift_event *ev, struct sift_verdict *v)
+{
+    struct sift_stir_result r;
+    char buf[SIFT_EVIDENCE_MAX];
+    static const enum builtin_signal pass[] = {
+        SIG_STIR_PASS_C, SIG_STIR_PASS_A, SIG_STIR_PASS_B, SIG_STIR_PASS_C};
+
+    if (eng->stir == NULL || ev->kind != SIFT_EVENT_CALL)
+        return;
+    if (ev->identity == NULL || ev->identity[0] == '\0') {
+        if (v->caller.status != SIFT_NUMBER_OK)
+            return;
+        for (size_t i = 0; i < eng->n_stir_absent_cc; i++)
+            if (eng->stir_absent_cc[i] == v->caller.country_code) {
+                snprintf(buf, sizeof(buf), "no Identity header (+%u)",
+                         eng->stir_absent_cc[i]);
+                fire(eng, v, SIG_STIR_ABSENT, buf);
+                break;
+            }
+        return;
+    }
+    if (sift_stir_verify(eng->stir, ev->identity, strlen(ev->identity),
+                         ev->from, ev->to, eng->home_region, ev->time, &r,
+                         NULL) != SIFT_OK)
+        return; /* could not decide (out of memory): no signal */
+    v->stir.checked = true;
+    v->stir.status = (int)r.status;
+    v->stir.attest = (int)r.attest;
+    v->stir.reason = (int)r.reason;
+    v->stir.sip_code =
+        r.status == SIFT_STIR_FAILED ? sift_stir_sip_code(r.reason) : 0;
+    snprintf(v->stir.detail, sizeof(v->stir.detail), "%s", r.detail);
+    if (r.status == SIFT_STIR_PASS) {
+        snprintf(buf, sizeof(buf), "attestation %s, origid %.36s",
+                 sift_stir_attest_name(r.attest), r.origid);
+        fire(eng, v, pass[(unsigned)r.attest < 4 ? r.attest : 0], buf);
+    } else if (r.status == SIFT_STIR_FAILED) {
+        snprintf(buf, sizeof(buf), "%d %s: %s", sift_stir_sip_code(r.reason),
+                 sift_stir_sip_text(r.reason), sift_stir_reason_name(r.reason));
+        fire(eng, v, SIG_STIR_FAILED, buf);
+    }
+}
 
 static bool allow_listed(const struct sift_engine *eng,
                          const struct sift_number *n)
@@ -638,12 +1049,14 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
     const struct sift_org *org = NULL;
     const char *alias = NULL;
     bool alpha_sender;
+    enum rep_outcome rep_out = REP_NONE;
     enum sift_rc rc = SIFT_OK;
 
     memset(v, 0, offsetof(struct sift_verdict, signals));
     v->n_signals = 0;
     v->n_advice = 0;
     memset(&v->org, 0, sizeof(v->org));
+    memset(&v->stir, 0, sizeof(v->stir));
     v->text_repaired = false;
     hits.n = 0;
     if (ev == NULL || ev->from == NULL) {
@@ -678,6 +1091,7 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
         goto decide;
     }
     number_signals(eng, ev, v, alpha_sender);
+    stir_signals(eng, ev, v);
 
     ctx = ctx_get(eng);
     if (ctx == NULL) {
@@ -703,7 +1117,8 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
             if (ix < 0)
                 continue; /* load checked every name: cannot happen */
             /* TEXT_REPEATED's evidence already reads "×3: ...". */
-            snprintf(buf, sizeof(buf), "%s", hits.hit[i].evidence);
+            snprintf(buf, sizeof(buf), "%s",
+                     evidence_start(hits.hit[i].evidence));
             fire_ix(eng, v, (size_t)ix, &hits.hit[i].weight, buf);
         }
         sift_text_urls(eng->url_lists, ctx->norm.text, ctx->norm.len, urls,
@@ -741,6 +1156,8 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
     url_signals(eng, v, org, urls, n_urls < MAX_URLS ? n_urls : MAX_URLS);
     if (org != NULL)
         org_signals(eng, ev, v, org, alias, ev->from, from_len, alpha_sender);
+    rep_out = rep_signals(eng, ev, v, text_len > 0 ? &ctx->norm : NULL,
+                          alpha_sender, from_len);
 
 decide:
     v->score = 0;
@@ -748,7 +1165,7 @@ decide:
         v->score += v->signals[i].weight;
     if (v->allow_listed)
         v->action = SIFT_ACTION_ALLOW;
-    else if (v->score >= eng->th_block)
+    else if (rep_out == REP_BLOCK || v->score >= eng->th_block)
         v->action = SIFT_ACTION_BLOCK;
     else if (v->score >= eng->th_warn)
         v->action = SIFT_ACTION_WARN;

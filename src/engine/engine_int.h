@@ -10,6 +10,8 @@
 
 #include "callsift/engine.h"
 #include "callsift/orgs.h"
+#include "callsift/stir.h"
+#include "callsift/reputation.h"
 #include "callsift/text.h"
 
 /* The signals the engine itself produces; their table index is resolved
@@ -41,10 +43,47 @@ enum builtin_signal {
     SIG_URL_DYNAMIC_DNS,
     SIG_URL_OFFICIAL,
     SIG_CONFIG_ALLOW,
+    SIG_REP_REPORTED, /* reputation: rep_signals() in engine_check.c */
+    SIG_REP_SAFE,
+    SIG_LIST_BLOCK,
+    SIG_LIST_ALLOW,
+    SIG_CALL_BURST,
+    SIG_CALL_REPEAT,
+    SIG_CALL_WANGIRI,
+    SIG_CAMPAIGN,
+    SIG_STIR_PASS_A, /* STIR/SHAKEN: stir_signals() in engine_check.c */
+    SIG_STIR_PASS_B,
+    SIG_STIR_PASS_C,
+    SIG_STIR_FAILED,
+    SIG_STIR_ABSENT,
     SIG_BUILTIN_COUNT
 };
 
 extern const char *const sift__builtin_signal_names[SIG_BUILTIN_COUNT];
+
+/* TEXT_ signals the engine's own logic asks about (advice, "never
+ * does"); resolved to table indices at load, -1 when no rule names them. */
+enum known_signal {
+    K_TEXT_ACCOUNT_MISUSE,
+    K_TEXT_CASH_CARD,
+    K_TEXT_FAMILY_EMERGENCY,
+    K_TEXT_INVESTMENT,
+    K_TEXT_LEGAL_THREAT,
+    K_TEXT_PAYMENT_METHOD,
+    K_TEXT_PERSONAL_INFO,
+    K_TEXT_POLICE,
+    K_TEXT_PRESS_DIGIT,
+    K_TEXT_REFUND,
+    K_TEXT_REMOTE_ACCESS,
+    K_TEXT_ROBOCALL,
+    K_TEXT_SUSPENSION,
+    K_TEXT_TECH_SUPPORT,
+    K_TEXT_UNPAID,
+    K_TEXT_VERIFY_ACCOUNT,
+    K_COUNT
+};
+
+extern const char *const sift__known_signal_names[K_COUNT];
 
 struct signal_def {
     struct sift_signal_info info; /* name, weight, reason_ja, reason_en */
@@ -76,6 +115,7 @@ struct sift_engine {
     struct signal_def *signals; /* sorted by name */
     size_t n_signals;
     size_t builtin[SIG_BUILTIN_COUNT]; /* index into signals */
+    long known[K_COUNT];               /* index into signals, or -1 */
     struct sift_signal_info *infos;    /* for sift_engine_signals() */
 
     struct watch_entry *watch;
@@ -89,12 +129,26 @@ struct sift_engine {
     struct sift_number *allow; /* configuration allow list */
     size_t n_allow;
 
+    struct sift_stir *stir; /* NULL unless [stir] trust_anchors is set */
+    struct {
+        char *trust_anchors, *cert_dir, *tls_ca_file;
+        bool fetch, allow_http;
+        int64_t max_age;
+    } stir_conf;                /* [stir] as read (engine_load.c) */
+    char *stir_hosts[17];       /* [stir] allowed_hosts, NULL-terminated */
+    unsigned stir_absent_cc[8]; /* calling codes for STIR_ABSENT */
+    size_t n_stir_absent_cc;
+
     struct sift_text_rules *rules;
     struct sift_text_url_lists *url_lists;
     struct sift_orgs *orgs;
 
     pthread_mutex_t pool_lock;
     struct check_ctx *pool;
+
+    /* Borrowed; NULL: no reputation signals. */
+    const struct sift_reputation *rep;
+    struct sift_reputation_opts rep_opts;
 };
 
 /* Index of a signal by name, or -1. */

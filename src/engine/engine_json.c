@@ -232,6 +232,25 @@ size_t sift_verdict_json(const struct sift_verdict *v, char *out, size_t size)
                         v->relation.same_prefix ? "true" : "false");
     else
         sift__sbuf_adds(&sb, "null");
+    sift__sbuf_addc(&sb, ',');
+    key(&sb, "stir");
+    if (v->stir.checked) {
+        sift__sbuf_addc(&sb, '{');
+        key(&sb, "status");
+        jstr(&sb, sift_stir_status_name((enum sift_stir_status)v->stir.status));
+        sift__sbuf_addc(&sb, ',');
+        key(&sb, "attest");
+        jstr(&sb, sift_stir_attest_name((enum sift_stir_attest)v->stir.attest));
+        sift__sbuf_addc(&sb, ',');
+        key(&sb, "reason");
+        jstr(&sb, sift_stir_reason_name((enum sift_stir_reason)v->stir.reason));
+        sift__sbuf_addf(&sb, ",\"sip_code\":%d,", v->stir.sip_code);
+        key(&sb, "detail");
+        jstr(&sb, v->stir.detail);
+        sift__sbuf_addc(&sb, '}');
+    } else {
+        sift__sbuf_adds(&sb, "null");
+    }
     sift__sbuf_addf(&sb, ",\"allow_listed\":%s,\"text_repaired\":%s}",
                     v->allow_listed ? "true" : "false",
                     v->text_repaired ? "true" : "false");

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine_int.h"
 #include "util/file.h"
@@ -53,6 +54,28 @@ const char *const sift__builtin_signal_names[SIG_BUILTIN_COUNT] = {
     "URL_DYNAMIC_DNS",
     "URL_OFFICIAL",
     "CONFIG_ALLOW",
+    "REP_REPORTED",
+    "REP_SAFE",
+    "LIST_BLOCK",
+    "LIST_ALLOW",
+    "CALL_BURST",
+    "CALL_REPEAT",
+    "CALL_WANGIRI",
+    "CAMPAIGN",
+    "STIR_PASS_A",
+    "STIR_PASS_B",
+    "STIR_PASS_C",
+    "STIR_FAILED",
+    "STIR_ABSENT",
+};
+
+const char *const sift__known_signal_names[K_COUNT] = {
+    "TEXT_ACCOUNT_MISUSE", "TEXT_CASH_CARD",     "TEXT_FAMILY_EMERGENCY",
+    "TEXT_INVESTMENT",     "TEXT_LEGAL_THREAT",  "TEXT_PAYMENT_METHOD",
+    "TEXT_PERSONAL_INFO",  "TEXT_POLICE",        "TEXT_PRESS_DIGIT",
+    "TEXT_REFUND",         "TEXT_REMOTE_ACCESS", "TEXT_ROBOCALL",
+    "TEXT_SUSPENSION",     "TEXT_TECH_SUPPORT",  "TEXT_UNPAID",
+    "TEXT_VERIFY_ACCOUNT",
 };
 
 /* "file:line" for err->where, keeping the file's tail when long. */
@@ -207,7 +230,107 @@ static enum sift_rc load_signals(struct sift_engine *eng, const char *path,
         }
         eng->builtin[b] = (size_t)ix;
     }
+    for (int k = 0; k < K_COUNT; k++)
+        eng->known[k] = sift__engine_signal(eng, sift__known_signal_names[k]);
     return SIFT_OK;
+}
+
+/* STIR options as read from [stir] into eng->stir_conf; the verifier is
+ * made after the whole configuration is read (make_stir). */
+
+static enum sift_rc stir_option(struct sift_engine *eng, struct sift_str key,
+                                struct sift_str value)
+{
+    double v;
+
+    if (sift__str_eq(key, "trust_anchors") || sift__str_eq(key, "cert_dir") ||
+        sift__str_eq(key, "tls_ca_file")) {
+        char **dst =
+            sift__str_eq(key, "trust_anchors") ? &eng->stir_conf.trust_anchors
+            : sift__str_eq(key, "cert_dir")    ? &eng->stir_conf.cert_dir
+                                               : &eng->stir_conf.tls_ca_file;
+        sift_free(*dst);
+        *dst = sift__str_dup(value);
+        return *dst ? SIFT_OK : SIFT_ENOMEM;
+    }
+    if (sift__str_eq(key, "fetch") || sift__str_eq(key, "allow_http")) {
+        bool on = sift__str_eq(value, "yes") || sift__str_eq(value, "true");
+        if (!on && !sift__str_eq(value, "no") && !sift__str_eq(value, "false"))
+            return SIFT_EINVAL;
+        if (sift__str_eq(key, "fetch"))
+            eng->stir_conf.fetch = on;
+        else
+            eng->stir_conf.allow_http = on;
+        return SIFT_OK;
+    }
+    if (sift__str_eq(key, "max_age")) {
+        if (!sift__str_to_double(value, &v) || v < 1 || v > 86400)
+            return SIFT_EINVAL;
+        eng->stir_conf.max_age = (int64_t)v;
+        return SIFT_OK;
+    }
+    if (sift__str_eq(key, "allowed_hosts")) {
+        /* Space-separated host names; ".example.net" allows subdomains. */
+        size_t n = 0, i = 0;
+        while (i < value.len && n + 1 < SIFT_ARRAY_LEN(eng->stir_hosts)) {
+            struct sift_str h;
+            while (i < value.len && value.p[i] == ' ')
+                i++;
+            h.p = value.p + i;
+            while (i < value.len && value.p[i] != ' ')
+                i++;
+            h.len = (size_t)(value.p + i - h.p);
+            if (h.len == 0)
+                break;
+            sift_free(eng->stir_hosts[n]);
+            eng->stir_hosts[n] = sift__str_dup(h);
+            if (eng->stir_hosts[n] == NULL)
+                return SIFT_ENOMEM;
+            n++;
+        }
+        return SIFT_OK;
+    }
+    if (sift__str_eq(key, "absent_calling_codes")) {
+        /* STIR_ABSENT fires for callers of these calling codes (default
+         * 1: the NANP, where carriers sign calls). */
+        size_t i = 0;
+        eng->n_stir_absent_cc = 0;
+        while (i < value.len &&
+               eng->n_stir_absent_cc < SIFT_ARRAY_LEN(eng->stir_absent_cc)) {
+            unsigned cc = 0;
+            while (i < value.len && (value.p[i] == ' ' || value.p[i] == '+'))
+                i++;
+            if (i < value.len && !sift__is_digit((unsigned char)value.p[i]))
+                return SIFT_EINVAL;
+            while (i < value.len && sift__is_digit((unsigned char)value.p[i]))
+                cc = cc * 10 + (unsigned)(value.p[i++] - '0');
+            if (cc > 0 && cc < 1000)
+                eng->stir_absent_cc[eng->n_stir_absent_cc++] = cc;
+        }
+        return SIFT_OK;
+    }
+    return SIFT_EINVAL;
+}
+
+static enum sift_rc make_stir(struct sift_engine *eng, struct sift_err *err)
+{
+    struct sift_stir_opts o;
+    enum sift_rc rc = SIFT_OK;
+
+    if (eng->stir_conf.trust_anchors != NULL) {
+        sift_stir_opts_init(&o);
+        o.trust_anchors = eng->stir_conf.trust_anchors;
+        o.cert_dir = eng->stir_conf.cert_dir;
+        o.tls_ca_file = eng->stir_conf.tls_ca_file;
+        o.fetch = eng->stir_conf.fetch;
+        o.allow_http = eng->stir_conf.allow_http;
+        if (eng->stir_conf.max_age > 0)
+            o.max_age = eng->stir_conf.max_age;
+        if (eng->stir_hosts[0] != NULL)
+            o.allowed_hosts = (const char *const *)eng->stir_hosts;
+        rc = sift_stir_new(&eng->stir, &o, err);
+    }
+    return rc;
 }
 
 static enum sift_rc load_config(struct sift_engine *eng, const char *path,
@@ -217,7 +340,7 @@ static enum sift_rc load_config(struct sift_engine *eng, const char *path,
     struct sift_str line;
     char *data;
     size_t len, cap_allow = 0;
-    enum { TOP, THRESHOLDS, WEIGHTS, ALLOW } section = TOP;
+    enum { TOP, THRESHOLDS, WEIGHTS, ALLOW, STIR } section = TOP;
     enum sift_rc rc;
 
     rc = read_file(eng, path, &data, &len, err);
@@ -241,10 +364,12 @@ static enum sift_rc load_config(struct sift_engine *eng, const char *path,
                 section = WEIGHTS;
             else if (sift__str_eq(line, "[allow]"))
                 section = ALLOW;
+            else if (sift__str_eq(line, "[stir]"))
+                section = STIR;
             else
                 return bad(err, path, it.lineno,
                            "unknown section (expected [thresholds], "
-                           "[weights] or [allow])");
+                           "[weights], [allow] or [stir])");
             continue;
         }
         if (section == ALLOW) {
@@ -301,6 +426,15 @@ static enum sift_rc load_config(struct sift_engine *eng, const char *path,
             if (!sift__str_to_double(value, &v))
                 return bad(err, path, it.lineno, "not a number");
             *dst = v;
+        } else if (section == STIR) {
+            rc = stir_option(eng, key, value);
+            if (rc != SIFT_OK) {
+                snprintf(msg, sizeof(msg), "[stir] %.*s: %s", (int)key.len,
+                         key.p,
+                         rc == SIFT_ENOMEM ? "out of memory"
+                                           : "bad value (docs/stir.md)");
+                return bad(err, path, it.lineno, msg);
+            }
         } else if (section == WEIGHTS) {
             char name[64];
             double v;
@@ -513,10 +647,13 @@ static const char *cache_folder(const char *opt, char *buf, size_t size)
     const char *env = getenv("CALLSIFT_CACHE");
     const char *base;
 
-    if (opt != NULL)
-        return opt[0] ? opt : NULL;
-    if (env != NULL)
-        return env[0] ? env : NULL;
+    if (opt != NULL || env != NULL) {
+        const char *dir = opt != NULL ? opt : env;
+        if (dir[0] == '\0')
+            return NULL;
+        mkdir(dir, 0700); /* may exist already */
+        return dir;
+    }
     base = getenv("XDG_CACHE_HOME");
     if (base != NULL && base[0])
         snprintf(buf, size, "%s/callsift", base);
@@ -540,20 +677,49 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
+/*
+ * The installed data folder: <prefix>/share/callsift beside the running
+ * program's <prefix>/bin (so an install under any PREFIX finds its data),
+ * else the folder compiled in (SIFT_DATADIR).
+ */
+static const char *installed_data(char *buf)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    char *slash;
+
+    if (n > 0) {
+        exe[n] = '\0';
+        slash = strrchr(exe, '/');
+        if (slash != NULL) {
+            *slash = '\0';
+            slash = strrchr(exe, '/');
+            if (slash != NULL) {
+                *slash = '\0';
+                snprintf(buf, 4096, "%s/share/callsift", exe);
+                snprintf(exe, sizeof(exe), "%s/signals.tsv", buf);
+                if (exists(exe))
+                    return buf;
+            }
+        }
+    }
+    return SIFT_DATADIR;
+}
+
 enum sift_rc sift_engine_new(struct sift_engine **out,
                              const struct sift_engine_opts *opts,
                              struct sift_err *err)
 {
     struct sift_engine *eng;
     const char *dir = opts ? opts->data_dir : NULL;
-    char path[4096], cache[4096];
+    char path[4096], cache[4096], exe_data[4096];
     enum sift_rc rc;
 
     *out = NULL;
     if (dir == NULL)
         dir = getenv("CALLSIFT_DATA");
     if (dir == NULL || *dir == '\0')
-        dir = exists("data/signals.tsv") ? "data" : SIFT_DATADIR;
+        dir = exists("data/signals.tsv") ? "data" : installed_data(exe_data);
     if (strlen(dir) > sizeof(path) - 64)
         return sift__err_set(err, SIFT_EINVAL, dir,
                              "data folder path too "
@@ -567,6 +733,9 @@ enum sift_rc sift_engine_new(struct sift_engine **out,
     eng->th_label = 2.0;
     eng->th_warn = 4.0;
     eng->th_block = 7.0;
+    eng->stir_absent_cc[0] = 1;
+    eng->n_stir_absent_cc = 1;
+    eng->stir_conf.fetch = true;
 
 #define DATA(name) (snprintf(path, sizeof(path), "%s/%s", dir, name), path)
     rc = load_signals(eng, DATA("signals.tsv"), err);
@@ -587,6 +756,8 @@ enum sift_rc sift_engine_new(struct sift_engine **out,
             sift__strlcpy(eng->home_region, opts->home_region,
                           sizeof(eng->home_region));
     }
+    if (rc == SIFT_OK)
+        rc = make_stir(eng, err);
     if (rc == SIFT_OK)
         rc = load_watchlist(eng, DATA("watchlist"), err);
     if (rc == SIFT_OK)
@@ -636,6 +807,12 @@ void sift_engine_free(struct sift_engine *eng)
         sift_free(c);
     }
     pthread_mutex_destroy(&eng->pool_lock);
+    sift_stir_free(eng->stir);
+    sift_free(eng->stir_conf.trust_anchors);
+    sift_free(eng->stir_conf.cert_dir);
+    sift_free(eng->stir_conf.tls_ca_file);
+    for (size_t i = 0; i < SIFT_ARRAY_LEN(eng->stir_hosts); i++)
+        sift_free(eng->stir_hosts[i]);
     sift_text_rules_free(eng->rules);
     sift_text_url_lists_free(eng->url_lists);
     sift_orgs_free(eng->orgs);

@@ -159,6 +159,9 @@ struct sift_orgs {
     struct alias_ref *aliases;
     size_t n_aliases;
     struct sift__ac *ac;
+    /* Brand tokens of every organisation in one automaton: the pattern id
+     * is (organisation << 8) | token. */
+    struct sift__ac *brand_ac;
 };
 
 static void slot_release(struct org_slot *s)
@@ -180,6 +183,7 @@ void sift_orgs_free(struct sift_orgs *orgs)
     sift_free(orgs->orgs);
     sift_free(orgs->aliases);
     sift__ac_free(orgs->ac);
+    sift__ac_free(orgs->brand_ac);
     for (size_t i = 0; i < orgs->n_bufs; i++)
         sift_free(orgs->bufs[i]);
     sift_free(orgs);
@@ -432,6 +436,9 @@ static enum sift_rc key_value(struct loader *ld, struct sift_str line)
                 return fail(ld, "brand '%s' may hold only a-z, 0-9, '-', '.'",
                             cut(value), NULL);
         }
+        if (s->brands.n >= 256)
+            return fail(ld, "more than 256 brand tokens in one block%s", "",
+                        NULL);
         return ptrs_push(&s->brands, cut(value));
     }
     /* The fact keys: each needs a source. */
@@ -595,15 +602,18 @@ static enum sift_rc build_index(struct sift_orgs *orgs)
     const char **pats = NULL;
     size_t *lens = NULL;
     uint32_t *ids = NULL;
-    size_t n = 0;
+    size_t n = 0, n_brands = 0, cap;
     enum sift_rc rc = SIFT_ENOMEM;
 
-    for (size_t i = 0; i < orgs->n_orgs; i++)
+    for (size_t i = 0; i < orgs->n_orgs; i++) {
         n += orgs->orgs[i].aliases.n;
+        n_brands += orgs->orgs[i].brands.n;
+    }
+    cap = (n > n_brands ? n : n_brands) + 1;
     orgs->aliases = sift_calloc(n ? n : 1, sizeof(*orgs->aliases));
-    pats = sift_calloc(n ? n : 1, sizeof(*pats));
-    lens = sift_calloc(n ? n : 1, sizeof(*lens));
-    ids = sift_calloc(n ? n : 1, sizeof(*ids));
+    pats = sift_calloc(cap, sizeof(*pats));
+    lens = sift_calloc(cap, sizeof(*lens));
+    ids = sift_calloc(cap, sizeof(*ids));
     if (!orgs->aliases || !pats || !lens || !ids)
         goto out;
     for (size_t i = 0; i < orgs->n_orgs; i++)
@@ -620,6 +630,17 @@ static enum sift_rc build_index(struct sift_orgs *orgs)
             orgs->n_aliases++;
         }
     rc = sift__ac_build(&orgs->ac, pats, lens, ids, orgs->n_aliases);
+    if (rc != SIFT_OK)
+        goto out;
+    n = 0;
+    for (size_t i = 0; i < orgs->n_orgs; i++)
+        for (size_t k = 0; k < orgs->orgs[i].brands.n && k < 256; k++) {
+            pats[n] = orgs->orgs[i].brands.v[k];
+            lens[n] = strlen(pats[n]);
+            ids[n] = (uint32_t)(i << 8 | k);
+            n++;
+        }
+    rc = sift__ac_build(&orgs->brand_ac, pats, lens, ids, n);
 out:
     sift_free((void *)pats);
     sift_free(lens);
@@ -818,20 +839,33 @@ const struct sift_org *sift_orgs_domain_owner(const struct sift_orgs *orgs,
     return NULL;
 }
 
+struct brand_ctx {
+    const struct sift_orgs *orgs;
+    const struct sift_org *org;
+    const char *token;
+};
+
+static int on_brand(void *vctx, uint32_t id, size_t end)
+{
+    struct brand_ctx *c = vctx;
+    const struct org_slot *s = &c->orgs->orgs[id >> 8];
+
+    (void)end;
+    c->org = &s->pub;
+    c->token = s->brands.v[id & 0xff];
+    return 1; /* the first token found answers */
+}
+
 const struct sift_org *sift_orgs_brand_in(const struct sift_orgs *orgs,
                                           const char *host, size_t len,
                                           const char **token)
 {
-    for (size_t i = 0; i < orgs->n_orgs; i++)
-        for (size_t k = 0; k < orgs->orgs[i].pub.n_brands; k++) {
-            const char *b = orgs->orgs[i].pub.brands[k];
-            size_t bl = strlen(b);
-            for (size_t p = 0; p + bl <= len; p++)
-                if (memcmp(host + p, b, bl) == 0) {
-                    if (token != NULL)
-                        *token = b;
-                    return &orgs->orgs[i].pub;
-                }
-        }
-    return NULL;
+    struct brand_ctx c = {orgs, NULL, NULL};
+
+    if (orgs->brand_ac == NULL)
+        return NULL;
+    sift__ac_search(orgs->brand_ac, host, len, on_brand, &c);
+    if (c.org != NULL && token != NULL)
+        *token = c.token;
+    return c.org;
 }

@@ -328,7 +328,8 @@ static enum sift_rc parse_literal(struct loader *ld, const char *f, size_t flen,
         expr[e++] = (char)c;
     }
     expr[e] = '\0';
-    return add_expr(&ld->main, expr, HS_FLAG_UTF8, (unsigned)ld->r->n_lines);
+    return add_expr(&ld->main, expr, HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH,
+                    (unsigned)ld->r->n_lines);
 }
 
 /* /regex/: the field is everything up to the next TAB; \/ means /. */
@@ -429,7 +430,8 @@ static enum sift_rc parse_regex(struct loader *ld, const char *f, size_t flen,
         }
         rl->som = true;
     }
-    return add_expr(&ld->main, expr, HS_FLAG_UTF8, (unsigned)ld->r->n_lines);
+    return add_expr(&ld->main, expr, HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH,
+                    (unsigned)ld->r->n_lines);
 }
 
 /* when T, T, ...  with T = NAME|NAME|... */

@@ -38,3 +38,13 @@ fuzz: deps
 	        $(BUILD)/fuzz/corpus-$$t tests/fuzz/seeds/$$t \
 	        || exit 1; \
 	done
+
+# fuzz-http-body drives the HTTP API's handlers (src/server), which are
+# not in the library: it links the server's objects as well.
+FUZZ_SERVER_OBJ := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,\
+                     $(wildcard src/server/*.c))
+$(BUILD)/fuzz/fuzz-http-body: tests/fuzz/fuzz-http-body.c $(FUZZ_SERVER_OBJ) \
+                              $(BUILD)/fuzz/libcallsift.a
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_LINK) -o $@ $< $(FUZZ_SERVER_OBJ) \
+	    $(BUILD)/fuzz/libcallsift.a $(LIBS)

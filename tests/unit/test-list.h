@@ -10,6 +10,9 @@ TEST_DECLARE(util_err_set_formats_detail)
 #include "test-number-list.h"
 #include "test-text-list.h"
 #include "test-engine-list.h"
+#include "test-store-list.h"
+#include "test-reputation-list.h"
+#include "test-stir-list.h"
 
 #define TEST_ENTRY(name) {#name, run_test_##name},
 
@@ -20,5 +23,8 @@ TEST_DECLARE(util_err_set_formats_detail)
     TEST_ENTRY(util_err_set_formats_detail)                                    \
     TEST_NUMBER_ENTRIES                                                        \
     TEST_TEXT_ENTRIES                                                          \
-    TEST_ENGINE_ENTRIES
+    TEST_ENGINE_ENTRIES                                                        \
+    TEST_STORE_ENTRIES                                                         \
+    TEST_REPUTATION_ENTRIES                                                    \
+    TEST_STIR_ENTRIES
 /* clang-format on */

@@ -1,0 +1,402 @@
+/*
+ * reputation_campaign.c - one message behind rotating numbers (issue 4
+ * section 3, CAMPAIGN).
+ *
+ * Fingerprint: a 64-bit SimHash (Charikar 2002) over character 3-shingles
+ * of the normalised text. Spaces are skipped, every run of ASCII digits
+ * reads as one '#' and every link (http://, https://, www. up to the next space
+ * or non-ASCII character) as one character, so amounts, tracking numbers and
+ * the rotating domains of a smishing wave do not separate two copies of
+ * one message. Bit i of the result is set when
+ * more than half of the shingle hashes have bit i set; the counting uses
+ * bit-sliced counters (a carry-save adder over 64 lanes), about two word
+ * operations per shingle. A text of fewer than MIN_CHARS (20) characters
+ * has no fingerprint (0): too short to tell campaigns apart. Digit runs
+ * and links matter: without folding them, unrelated spam full of phone
+ * numbers came within 6 bits of each other in the SMS Spam Collection;
+ * with it, pairs within 10 bits there are variants of one message.
+ *
+ * Index: every message seen starts or joins a cluster. A cluster whose
+ * message came from campaign_numbers distinct numbers is a campaign.
+ * Near-duplicates are found without a scan by banded LSH: the 64 bits are
+ * cut into 4 bands of 16 bits, each band value heads a chain of the
+ * clusters with that value, and a query probes each band's value and its
+ * neighbours within one bit (68 chains). Two fingerprints within 7 bits
+ * differ in at most one bit in some band (pigeonhole), so every cluster
+ * within 7 bits is found; from 8 to campaign_distance (default 10) bits a
+ * cluster is found when some band is within one bit, which holds for most
+ * near-duplicates (the bits that differ bunch unevenly) but is not
+ * guaranteed. Candidates are checked by popcount on a compact array of
+ * (fingerprint, chain links), apart from the clusters.
+ *
+ * Bounds: campaigns are kept; candidates (clusters not yet campaigns) are
+ * capped at max_candidates and, when the cap is reached, the older half
+ * is dropped and the chains rebuilt (an O(n) step, amortised over the
+ * next half of new messages). Each cluster keeps its first MEMBERS_EXACT
+ * numbers exactly and the rest in a 256-bit Bloom filter.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "reputation_int.h"
+#include "util/util.h"
+
+#define MIN_CHARS      20
+#define PLANES         24 /* counters up to 2^24 shingles */
+#define MAX_CANDIDATES (1u << 18)
+#define LINK_CHAR      0x110000u /* beyond Unicode: a whole link */
+
+/* ---- the fingerprint --------------------------------------------------- */
+
+/* One code point from UTF-8 (a bad byte reads as itself). */
+static uint32_t next_cp(const unsigned char **pp, const unsigned char *end)
+{
+    const unsigned char *p = *pp;
+    uint32_t c = *p++;
+    int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+
+    if (more && end - p >= more) {
+        c &= 0x3fu >> more;
+        while (more-- > 0)
+            c = c << 6 | (*p++ & 0x3fu);
+    }
+    *pp = p;
+    return c;
+}
+
+/* Does a link start at p ("http://", "https://", "www.")? The text is
+ * normalised, so already lower case. */
+static bool is_link(const unsigned char *p, const unsigned char *end)
+{
+    size_t n = (size_t)(end - p);
+
+    if (n < 4 || (p[0] != 'h' && p[0] != 'w'))
+        return false;
+    return (n >= 7 && memcmp(p, "http://", 7) == 0) ||
+           (n >= 8 && memcmp(p, "https://", 8) == 0) ||
+           memcmp(p, "www.", 4) == 0;
+}
+
+uint64_t sift_reputation_fingerprint(const char *norm, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)norm, *end = p + len;
+    uint64_t planes[PLANES] = {0}, fp = 0;
+    uint32_t w[3] = {0, 0, 0};
+    size_t n_chars = 0, n_sh = 0;
+
+    if (norm == NULL)
+        return 0;
+    while (p < end) {
+        uint32_t c;
+        uint64_t h, carry;
+        if (is_link(p, end)) {
+            /* A link reads as one character: campaigns rotate domains. */
+            while (p<end && * p> ' ' && *p < 0x80)
+                p++;
+            c = LINK_CHAR;
+        } else {
+            c = next_cp(&p, end);
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000)
+            continue;
+        if (c >= '0' && c <= '9') {
+            if (n_chars > 0 && w[2] == '#')
+                continue; /* a run of digits is one '#' */
+            c = '#';
+        }
+        w[0] = w[1];
+        w[1] = w[2];
+        w[2] = c;
+        if (++n_chars < 3)
+            continue;
+        h = sift__rep_mix((uint64_t)w[0] << 42 ^ (uint64_t)w[1] << 21 ^ w[2]);
+        /* Add h's bits to 64 counters at once: plane k holds bit k of
+         * every counter. */
+        carry = h;
+        for (int k = 0; k < PLANES && carry; k++) {
+            uint64_t t = planes[k] & carry;
+            planes[k] ^= carry;
+            carry = t;
+        }
+        n_sh++;
+    }
+    if (n_chars < MIN_CHARS)
+        return 0;
+    {
+        /* Bit-sliced comparison of the 64 counters with n_sh / 2, from
+         * the top plane down: count > t, lane by lane. */
+        uint64_t t = n_sh / 2, gt = 0, eq = ~0ull;
+        for (int k = PLANES - 1; k >= 0; k--) {
+            uint64_t tk = (t >> k) & 1 ? ~0ull : 0;
+            gt |= eq & planes[k] & ~tk;
+            eq &= ~(planes[k] ^ tk);
+        }
+        fp = gt;
+    }
+    return fp ? fp : 1;
+}
+
+/* ---- the index ------------------------------------------------------------
+ */
+
+static unsigned band(uint64_t fp, int b)
+{
+    return (unsigned)(fp >> (b * BAND_BITS)) & 0xffffu;
+}
+
+enum sift_rc sift__rep_camps_init(struct campaign_index *ci)
+{
+    memset(ci, 0, sizeof(*ci));
+    ci->heads = sift_calloc((size_t)BANDS << BAND_BITS, sizeof(uint32_t));
+    ci->next_id = 1;
+    ci->max_candidates = MAX_CANDIDATES;
+    return ci->heads ? SIFT_OK : SIFT_ENOMEM;
+}
+
+void sift__rep_camps_release(struct campaign_index *ci)
+{
+    sift_free(ci->c);
+    sift_free(ci->links);
+    sift_free(ci->heads);
+    memset(ci, 0, sizeof(*ci));
+}
+
+size_t sift__rep_camps_bytes(const struct campaign_index *ci)
+{
+    return ci->cap * (sizeof(struct cluster) + sizeof(struct camp_link)) +
+           ((size_t)BANDS << BAND_BITS) * sizeof(uint32_t);
+}
+
+static void link_cluster(struct campaign_index *ci, uint32_t ix)
+{
+    struct camp_link *l = &ci->links[ix];
+
+    l->fp = ci->c[ix].fp;
+    l->formed = ci->c[ix].id != 0;
+    for (int b = 0; b < BANDS; b++) {
+        uint32_t *head = &ci->heads[((size_t)b << BAND_BITS) + band(l->fp, b)];
+        l->next[b] = *head;
+        *head = ix + 1;
+    }
+}
+
+/* Is a better than b for a query: nearer, then a campaign, then older. */
+static bool better(const struct campaign_index *ci, long a, unsigned da, long b,
+                   unsigned db)
+{
+    if (b < 0 || da != db)
+        return b < 0 || da < db;
+    if (ci->links[a].formed != ci->links[b].formed)
+        return ci->links[a].formed != 0;
+    return a < b;
+}
+
+static void probe(const struct campaign_index *ci, int b, unsigned value,
+                  uint64_t fp, unsigned distance, bool formed_only, long *best,
+                  unsigned *best_d)
+{
+    uint32_t i = ci->heads[((size_t)b << BAND_BITS) + value];
+
+    for (; i != 0; i = ci->links[i - 1].next[b]) {
+        const struct camp_link *l = &ci->links[i - 1];
+        unsigned d;
+        if (formed_only && !l->formed)
+            continue;
+        d = (unsigned)__builtin_popcountll(l->fp ^ fp);
+        if (d <= distance && better(ci, (long)(i - 1), d, *best, *best_d)) {
+            *best = (long)(i - 1);
+            *best_d = d;
+        }
+    }
+}
+
+long sift__rep_camps_find(const struct campaign_index *ci, uint64_t fp,
+                          unsigned distance, bool formed_only)
+{
+    /* Probe radius r per band finds every fingerprint within
+     * 4 * (r + 1) - 1 bits: 0 -> 3, 1 -> 7 (radius 2, 548 chains, would
+     * reach 11 but costs 8 times as much per check). */
+    unsigned radius = distance <= 3 ? 0 : 1;
+    long best = -1;
+    unsigned best_d = 65;
+
+    if (fp == 0 || ci->n == 0)
+        return -1;
+    for (int b = 0; b < BANDS; b++) {
+        unsigned v = band(fp, b);
+        probe(ci, b, v, fp, distance, formed_only, &best, &best_d);
+        for (unsigned i = 0; radius >= 1 && i < BAND_BITS; i++) {
+            probe(ci, b, v ^ (1u << i), fp, distance, formed_only, &best,
+                  &best_d);
+            for (unsigned j = i + 1; radius >= 2 && j < BAND_BITS; j++)
+                probe(ci, b, v ^ (1u << i) ^ (1u << j), fp, distance,
+                      formed_only, &best, &best_d);
+        }
+    }
+    return best;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Drop the older half of the candidates and rebuild the chains. */
+static void compact(struct campaign_index *ci)
+{
+    size_t n_cand = ci->n - ci->n_formed, k = 0, out = 0;
+    int64_t *times, cut;
+
+    times = sift_malloc((n_cand ? n_cand : 1) * sizeof(*times));
+    if (times == NULL)
+        return; /* keep everything; the next message tries again */
+    for (size_t i = 0; i < ci->n; i++)
+        if (ci->c[i].id == 0)
+            times[k++] = ci->c[i].last_seen;
+    qsort(times, k, sizeof(*times), cmp_i64);
+    cut = k ? times[k / 2] : 0;
+    sift_free(times);
+    for (size_t i = 0; i < ci->n; i++)
+        if (ci->c[i].id != 0 || ci->c[i].last_seen > cut)
+            ci->c[out++] = ci->c[i]; /* links are rebuilt below */
+    ci->n = out;
+    memset(ci->heads, 0, ((size_t)BANDS << BAND_BITS) * sizeof(uint32_t));
+    for (size_t i = 0; i < ci->n; i++)
+        link_cluster(ci, (uint32_t)i);
+}
+
+static long cluster_new(struct campaign_index *ci, uint64_t fp, int64_t time)
+{
+    struct cluster *c;
+
+    if (ci->n - ci->n_formed >= ci->max_candidates)
+        compact(ci);
+    if (ci->n == ci->cap) {
+        size_t cap = ci->cap ? ci->cap * 2 : 64;
+        struct cluster *v;
+        if (cap > UINT32_MAX - 1)
+            return -1;
+        struct camp_link *l;
+        v = sift_realloc(ci->c, cap * sizeof(*v));
+        if (v == NULL)
+            return -1;
+        ci->c = v;
+        l = sift_realloc(ci->links, cap * sizeof(*l));
+        if (l == NULL)
+            return -1;
+        ci->links = l;
+        ci->cap = cap;
+    }
+    c = &ci->c[ci->n];
+    memset(c, 0, sizeof(*c));
+    c->fp = fp;
+    c->first_seen = c->last_seen = time;
+    link_cluster(ci, (uint32_t)ci->n);
+    return (long)ci->n++;
+}
+
+bool sift__rep_camps_member(struct cluster *c, uint64_t key)
+{
+    uint64_t h;
+    bool seen = true;
+
+    for (unsigned i = 0; i < c->n_exact; i++)
+        if (c->members[i] == key)
+            return false;
+    if (c->n_exact < MEMBERS_EXACT) {
+        c->members[c->n_exact++] = key;
+        c->n_numbers++;
+        return true;
+    }
+    h = sift__rep_mix(key);
+    for (int k = 0; k < 3; k++) {
+        unsigned bit = (unsigned)(h >> (k * 8)) & 255u;
+        if (!(c->bloom[bit >> 5] & (1u << (bit & 31)))) {
+            seen = false;
+            c->bloom[bit >> 5] |= 1u << (bit & 31);
+        }
+    }
+    if (!seen)
+        c->n_numbers++;
+    return !seen;
+}
+
+enum sift_rc sift__rep_camps_add(struct sift_reputation *rep, uint64_t key,
+                                 uint64_t fp, int64_t when, bool may_form,
+                                 int64_t *campaign, bool *formed)
+{
+    struct campaign_index *ci = &rep->camps;
+    struct cluster *c;
+    long ix;
+
+    ix = sift__rep_camps_find(ci, fp, rep->opts.campaign_distance, false);
+    if (ix >= 0 && !may_form && ci->c[ix].id != 0)
+        return SIFT_OK; /* loading: the store's counts stand */
+    if (ix < 0)
+        ix = cluster_new(ci, fp, when);
+    if (ix < 0)
+        return SIFT_ENOMEM;
+    c = &ci->c[ix];
+    c->n_events++;
+    if (when > c->last_seen)
+        c->last_seen = when;
+    if (when < c->first_seen)
+        c->first_seen = when;
+    sift__rep_camps_member(c, key);
+    if (may_form && c->id == 0 && c->n_numbers >= rep->opts.campaign_numbers) {
+        c->id = ci->next_id++;
+        ci->links[ix].formed = 1;
+        ci->n_formed++;
+        *formed = true;
+    }
+    *campaign = c->id;
+    return SIFT_OK;
+}
+
+enum sift_rc sift_reputation_add_message(struct sift_reputation *rep,
+                                         const char *key, uint64_t fp,
+                                         const char *sample, int64_t when,
+                                         int64_t *campaign, bool *formed)
+{
+    enum sift_rc rc;
+
+    (void)sample; /* the store keeps the sample; the index needs none */
+    *campaign = 0;
+    *formed = false;
+    if (rep == NULL || key == NULL || key[0] == '\0')
+        return SIFT_EINVAL;
+    if (fp == 0)
+        return SIFT_OK;
+    if (when <= 0)
+        when = (int64_t)time(NULL);
+    pthread_rwlock_wrlock(&rep->rw);
+    rc = sift__rep_camps_add(rep, sift__rep_key(key, strlen(key)), fp, when,
+                             true, campaign, formed);
+    pthread_rwlock_unlock(&rep->rw);
+    return rc;
+}
+
+/* ---- from the store (the caller holds the write lock) -------------------- */
+
+long sift__rep_camps_put(struct sift_reputation *rep,
+                         const struct sift_campaign *sc)
+{
+    struct campaign_index *ci = &rep->camps;
+    long ix;
+
+    if (sc->id <= 0 || sc->fingerprint == 0)
+        return -2;
+    ix = cluster_new(ci, sc->fingerprint, sc->first_seen);
+    if (ix < 0)
+        return -1;
+    ci->c[ix].id = sc->id;
+    ci->links[ix].formed = 1;
+    ci->c[ix].last_seen = sc->last_seen;
+    ci->c[ix].n_events = sc->n_events;
+    ci->n_formed++;
+    if (sc->id >= ci->next_id)
+        ci->next_id = sc->id + 1;
+    return ix;
+}

@@ -1,0 +1,225 @@
+/*
+ * reputation_int.h - the in-memory reputation index, private to
+ * src/reputation: reputation.c (keys, the word pool, the number table,
+ * reports), reputation_lists.c (block and allow entries: exact table,
+ * digit trie, country and type rules), reputation_calls.c (per-caller
+ * rings of recent calls), reputation_campaign.c (SimHash and the banded
+ * campaign index), reputation_assess.c (the read path) and
+ * reputation_load.c (building it from the store).
+ *
+ * Invariants:
+ * - A key is a 64-bit number: E.164 digits as an integer (bit 63 clear,
+ *   at most 18 digits) or, for sender IDs and anything else, a hash with
+ *   bit 63 set. 0 is never a key (the empty slot).
+ * - Every structure is bounded per number: 32 bytes in the number table
+ *   plus, for numbers with more than one reporter, one record in the word
+ *   pool of at most 64 words; one ring of at most RING_MAX calls per
+ *   caller; at most MEMBERS_EXACT keys and a small Bloom filter per
+ *   campaign.
+ * - All writes hold rw for writing; sift_reputation_assess() holds it for
+ *   reading and never allocates.
+ */
+#ifndef SIFT_REPUTATION_INT_H
+#define SIFT_REPUTATION_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "callsift/reputation.h"
+
+#define KEY_HASHED (1ull << 63)
+
+/* ---- the word pool: size classes of 8 << c 32-bit words ------------ */
+
+#define POOL_CLASSES 5 /* 8, 16, 32, 64, 128 words */
+
+struct word_pool {
+    uint32_t *w;
+    size_t len, cap;                  /* in words; word 0 is never handed out */
+    uint32_t free_head[POOL_CLASSES]; /* free lists through word 0 */
+};
+
+/* Offset of a fresh block of class c (0 on ENOMEM). w may move. */
+uint32_t sift__pool_alloc(struct word_pool *p, unsigned c);
+void sift__pool_free(struct word_pool *p, uint32_t off, unsigned c);
+
+/* ---- numbers ------------------------------------------------------- */
+
+/*
+ * One number: 32 bytes. harm_w is the recency-weighted count of distinct
+ * harm reporters as of t_last (the newest harm report), so its value at
+ * any later time is harm_w * 2^(-(now - t_last) / half_life).
+ */
+struct num_slot {
+    uint64_t key;
+    float harm_w;
+    uint32_t t_last; /* seconds since the epoch, newest harm report */
+    uint32_t fp0;    /* the first reporter's fingerprint */
+    uint32_t ext;    /* pool record with the other reporters, or 0 */
+    uint16_t n_harm; /* distinct harm reporters (saturating) */
+    uint16_t n_safe; /* distinct "safe" reporters (saturating) */
+    uint8_t cat;     /* majority harm category (Boyer-Moore vote) */
+    uint8_t cat_votes;
+    uint16_t spare;
+};
+
+/* Open addressing with linear probing, capacity a power of two. */
+struct num_table {
+    struct num_slot *slots;
+    size_t cap, n;
+    unsigned bits;
+};
+
+/* ---- lists ----------------------------------------------------------- */
+
+struct list_rec {
+    struct sift_list_entry pub; /* strings point into text */
+    char *text;                 /* value, callee and note, owned */
+    uint64_t callee_key;        /* 0: global */
+    uint32_t next;              /* next rec (index + 1) on the same chain */
+    int type_code;              /* SIFT_MATCH_TYPE: see type_code() */
+    bool removed;
+};
+
+struct trie_node {
+    uint32_t child[10]; /* node index, 0: none (node 0 is a root) */
+    uint32_t head;      /* rec index + 1 of entries ending here */
+};
+
+struct exact_slot {
+    uint64_t key;
+    uint32_t head;
+};
+
+struct list_index {
+    struct list_rec *recs;
+    size_t n_recs, cap_recs, n_live;
+    struct exact_slot *exact; /* key -> chain of exact entries */
+    size_t exact_cap, exact_n;
+    struct trie_node *nodes; /* [0] E.164 root, [1] national root */
+    size_t n_nodes, cap_nodes;
+    uint32_t misc_head; /* country and type entries */
+};
+
+/* ---- calls ------------------------------------------------------------ */
+
+/* A ring of 3-word entries (callee fingerprint, time, duration) in the
+ * pool: class c holds (8 << c) / 3 entries; classes 1..4 are used. */
+#define RING_CLASS_MIN 1
+#define RING_CLASS_MAX 4
+
+struct call_slot {
+    uint64_t key; /* the caller */
+    uint32_t off;
+    uint8_t cls;
+    uint8_t n;    /* entries held */
+    uint8_t head; /* next entry written */
+    uint8_t spare;
+};
+
+struct call_table {
+    struct call_slot *slots;
+    size_t cap, n;
+    unsigned bits;
+};
+
+/* ---- campaigns -------------------------------------------------------- */
+
+#define BANDS         4
+#define BAND_BITS     16
+#define MEMBERS_EXACT 8
+
+struct cluster {
+    uint64_t fp;
+    int64_t id; /* campaign id; 0 while a candidate */
+    int64_t first_seen, last_seen, n_events;
+    uint32_t n_numbers; /* distinct numbers (exact, then estimated) */
+    uint32_t n_exact;   /* of them in members[] */
+    uint64_t members[MEMBERS_EXACT];
+    uint32_t bloom[8]; /* members beyond MEMBERS_EXACT: 256 bits */
+};
+
+/* What a search touches, kept apart from the clusters so that the chains
+ * of 100,000 campaigns fit in a few MB of cache. */
+struct camp_link {
+    uint64_t fp;
+    uint32_t next[BANDS]; /* chains per band value, cluster index + 1 */
+    uint32_t formed;
+    uint32_t spare;
+};
+
+struct campaign_index {
+    struct cluster *c;
+    struct camp_link *links; /* parallel to c */
+    size_t n, cap;
+    size_t n_formed;
+    uint32_t *heads; /* BANDS << BAND_BITS chain heads */
+    int64_t next_id;
+    size_t max_candidates;
+};
+
+/* ---- the whole ---------------------------------------------------------- */
+
+struct sift_reputation {
+    struct sift_reputation_opts opts;
+    double half_life; /* seconds */
+    pthread_rwlock_t rw;
+    struct word_pool pool;
+    struct num_table nums;
+    struct list_index lists;
+    struct call_table calls;
+    struct campaign_index camps;
+};
+
+/* Keys and fingerprints. */
+uint64_t sift__rep_key(const char *s, size_t len);
+uint64_t sift__rep_number_key(const struct sift_number *n);
+uint64_t sift__rep_mix(uint64_t x);
+
+/* Number table (callers hold the lock). */
+const struct num_slot *sift__rep_num_find(const struct num_table *t,
+                                          uint64_t key);
+
+/* Parts (callers hold the write lock; init/release at new/free). */
+enum sift_rc sift__rep_lists_init(struct list_index *li);
+void sift__rep_lists_release(struct list_index *li);
+enum sift_rc sift__rep_lists_add(struct list_index *li,
+                                 const struct sift_list_entry *e);
+void sift__rep_lists_remove(struct list_index *li, int64_t id);
+void sift__rep_lists_assess(const struct list_index *li,
+                            const struct sift_number *caller,
+                            uint64_t caller_key,
+                            const struct sift_number *callee,
+                            uint64_t callee_key, int64_t now,
+                            struct sift_rep_facts *out);
+
+void sift__rep_calls_release(struct call_table *t);
+enum sift_rc sift__rep_calls_add(struct sift_reputation *rep, uint64_t caller,
+                                 uint64_t callee, int64_t time,
+                                 int32_t duration);
+void sift__rep_calls_assess(const struct sift_reputation *rep, uint64_t caller,
+                            uint64_t callee, int64_t now,
+                            struct sift_rep_facts *out);
+
+enum sift_rc sift__rep_camps_init(struct campaign_index *ci);
+void sift__rep_camps_release(struct campaign_index *ci);
+/* The nearest cluster within the distance (formed ones only when
+ * formed_only), or -1. */
+long sift__rep_camps_find(const struct campaign_index *ci, uint64_t fp,
+                          unsigned distance, bool formed_only);
+/* A campaign the store already knows (load): its cluster index, -1 on
+ * ENOMEM, -2 when it has no fingerprint. */
+long sift__rep_camps_put(struct sift_reputation *rep,
+                         const struct sift_campaign *c);
+/* A message from key (the write lock held). may_form false (loading):
+ * clusters grow but no campaign forms, and known campaigns are left as the
+ * store counted them. */
+enum sift_rc sift__rep_camps_add(struct sift_reputation *rep, uint64_t key,
+                                 uint64_t fp, int64_t when, bool may_form,
+                                 int64_t *campaign, bool *formed);
+/* Add a number to cluster ix; true when it was new to it. */
+bool sift__rep_camps_member(struct cluster *c, uint64_t key);
+size_t sift__rep_camps_bytes(const struct campaign_index *ci);
+
+#endif

@@ -1,0 +1,635 @@
+/*
+ * test-reputation.c - the in-memory reputation index and its signals
+ * through the engine (issue 4 sections 3 and 7): reports counted once per
+ * reporter, the N-reporter rule, safe reports, lists (the callee's allow
+ * over a global prefix block, expiry), call bursts, repeats and wangiri,
+ * and campaigns behind rotating numbers.
+ *
+ * Each test builds an engine from data/ as test-engine.c does and attaches
+ * an index built in memory: no store is needed. Tests assert on the
+ * signals and their evidence, not only on the action.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "callsift.h"
+#include "callsift/reputation.h"
+#include "test.h"
+
+#define NOW 1764000000 /* 2025-11-24 */
+#define DAY 86400
+
+/* Tokyo fixed lines: domestic, valid, nothing else fires for them. */
+#define CALLER "+81312345678"
+#define CALLEE "+81901234567"
+
+struct fixture {
+    struct sift_engine *eng;
+    struct sift_reputation *rep;
+    struct sift_verdict *v;
+};
+
+static int setup(struct fixture *fx)
+{
+    struct sift_engine_opts o = {0};
+    struct sift_err err = {0};
+    char dir[1024];
+
+    memset(fx, 0, sizeof(*fx));
+    snprintf(dir, sizeof(dir), "%s/data", sift_test_root());
+    o.data_dir = dir;
+    if (sift_engine_new(&fx->eng, &o, &err) != SIFT_OK) {
+        fprintf(stderr, "# engine: %s: %s\n", err.where, err.msg);
+        return -1;
+    }
+    if (sift_reputation_new(&fx->rep, NULL, &err) != SIFT_OK)
+        return -1;
+    sift_engine_set_reputation(fx->eng, fx->rep);
+    fx->v = malloc(sizeof(*fx->v));
+    return fx->v ? 0 : -1;
+}
+
+static void teardown(struct fixture *fx)
+{
+    sift_engine_free(fx->eng);
+    sift_reputation_free(fx->rep);
+    free(fx->v);
+}
+
+static const struct sift_signal *sig(const struct sift_verdict *v,
+                                     const char *name)
+{
+    for (size_t i = 0; i < v->n_signals; i++)
+        if (strcmp(v->signals[i].name, name) == 0)
+            return &v->signals[i];
+    return NULL;
+}
+
+/* A signal's evidence, or "(not fired)". */
+static const char *evidence(const struct sift_verdict *v, const char *name)
+{
+    const struct sift_signal *s = sig(v, name);
+    return s ? s->evidence : "(not fired)";
+}
+
+static void dump(const struct sift_verdict *v)
+{
+    fprintf(stderr, "# action %s score %.2f\n", sift_action_name(v->action),
+            v->score);
+    for (size_t i = 0; i < v->n_signals; i++)
+        fprintf(stderr, "#   %s %.2f [%s]\n", v->signals[i].name,
+                v->signals[i].weight, v->signals[i].evidence);
+}
+
+static const struct sift_verdict *check(struct fixture *fx, const char *from,
+                                        const char *to, const char *text)
+{
+    struct sift_event ev = {0};
+
+    ev.kind = text ? SIFT_EVENT_SMS : SIFT_EVENT_CALL;
+    ev.from = from;
+    ev.to = to;
+    ev.text = text;
+    ev.time = NOW;
+    if (sift_engine_check(fx->eng, &ev, fx->v, NULL) != SIFT_OK)
+        TEST_FAIL_("check %s failed", from);
+    return fx->v;
+}
+
+static void report(struct fixture *fx, const char *key, int reporter,
+                   enum sift_report_category cat, int64_t time)
+{
+    struct sift_report r = {0};
+
+    r.key = key;
+    r.category = cat;
+    /* A stand-in for the store's salted SHA-256 (splitmix64). */
+    for (int i = 0; i < 32; i++) {
+        uint64_t x = (uint64_t)reporter * 0x9e3779b97f4a7c15ull + (uint64_t)i;
+        x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+        x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+        r.reporter[i] = (uint8_t)(x ^ (x >> 31));
+    }
+    r.time = time;
+    r.source = "user";
+    ASSERT_EQ(sift_reputation_add_report(fx->rep, &r), SIFT_OK);
+}
+
+static void list(struct fixture *fx, enum sift_list_kind kind,
+                 enum sift_list_match match, const char *value,
+                 const char *callee, int64_t expires, int64_t id)
+{
+    struct sift_list_entry e = {0};
+
+    e.id = id;
+    e.kind = kind;
+    e.match = match;
+    e.value = value;
+    e.callee = callee;
+    e.expires = expires;
+    e.created = NOW - DAY;
+    ASSERT_EQ(sift_reputation_add_list(fx->rep, &e), SIFT_OK);
+}
+
+static void call(struct fixture *fx, const char *from, const char *to,
+                 int64_t time, int32_t duration)
+{
+    struct sift_call c = {0};
+
+    c.from = from;
+    c.to = to;
+    c.time = time;
+    c.duration = duration;
+    ASSERT_EQ(sift_reputation_add_call(fx->rep, &c), SIFT_OK);
+}
+
+/* ---- reports ------------------------------------------------------------ */
+
+TEST_IMPL(reputation_one_reporter_counts_once)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+    const struct sift_signal *s;
+    struct sift_rep_facts f;
+    struct sift_number n;
+
+    ASSERT_EQ(setup(&fx), 0);
+    /* Poisoning: one reporter, a thousand reports. */
+    for (int i = 0; i < 1000; i++)
+        report(&fx, CALLER, 7, SIFT_CAT_SCAM, NOW - 2 * DAY + i);
+    sift_number_parse(&n, CALLER, strlen(CALLER), "JP", NULL);
+    sift_reputation_assess(fx.rep, &n, NULL, NULL, 0, NOW, &f);
+    ASSERT_EQ(f.reporters, 1);
+    /* Repeats do not even refresh the weight: the first report's stands. */
+    ASSERT(f.reports_weight > 0.95 && f.reports_weight < 0.96);
+
+    v = check(&fx, CALLER, CALLEE, NULL);
+    s = sig(v, "REP_REPORTED");
+    ASSERT_NOT_NULL(s);
+    ASSERT_STR_EQ(s->evidence, "1 reporter, last 2 days ago, mostly scam");
+    ASSERT(strstr(s->reason_ja, "1人") != NULL);
+    ASSERT(strstr(s->reason_en, "1 person reported") != NULL);
+    ASSERT(v->action < SIFT_ACTION_WARN);
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_three_reporters_block_two_do_not)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+
+    ASSERT_EQ(setup(&fx), 0);
+    report(&fx, CALLER, 1, SIFT_CAT_SCAM, NOW - 3600);
+    report(&fx, CALLER, 2, SIFT_CAT_SCAM, NOW - 3600);
+    for (int i = 0; i < 50; i++) /* both again: nothing changes */
+        report(&fx, CALLER, 1 + i % 2, SIFT_CAT_ROBOCALL, NOW - 60);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_NOT_NULL(sig(v, "REP_REPORTED"));
+    ASSERT_STR_EQ(evidence(v, "REP_REPORTED"),
+                  "2 reporters, last 1 hour ago, mostly scam");
+    if (v->action == SIFT_ACTION_BLOCK) {
+        dump(v);
+        TEST_FAIL_("two reporters alone must not block");
+    }
+    ASSERT_EQ(v->action, SIFT_ACTION_WARN);
+
+    report(&fx, CALLER, 3, SIFT_CAT_SCAM, NOW - 60);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_STR_EQ(evidence(v, "REP_REPORTED"),
+                  "3 reporters, last 1 minute ago, mostly scam");
+    if (v->action != SIFT_ACTION_BLOCK) {
+        dump(v);
+        TEST_FAIL_("three reporters block");
+    }
+    ASSERT(strstr(sig(v, "REP_REPORTED")->reason_ja, "3人") != NULL);
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_old_reports_fade)
+{
+    struct fixture fx;
+    struct sift_rep_facts f;
+    struct sift_number n;
+    const struct sift_verdict *v;
+
+    ASSERT_EQ(setup(&fx), 0);
+    /* Three reporters a half-life ago (30 days) weigh 1.5, not 3. */
+    for (int i = 1; i <= 3; i++)
+        report(&fx, CALLER, i, SIFT_CAT_SPAM, NOW - 30 * DAY);
+    sift_number_parse(&n, CALLER, strlen(CALLER), "JP", NULL);
+    sift_reputation_assess(fx.rep, &n, NULL, NULL, 0, NOW, &f);
+    ASSERT_EQ(f.reporters, 3);
+    ASSERT(f.reports_weight > 1.49 && f.reports_weight < 1.51);
+    ASSERT_EQ(f.top_category, SIFT_CAT_SPAM);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_STR_EQ(evidence(v, "REP_REPORTED"),
+                  "3 reporters, last 30 days ago, mostly spam");
+    ASSERT(v->action < SIFT_ACTION_BLOCK);
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_safe_reports_lower)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+    const struct sift_signal *s;
+
+    ASSERT_EQ(setup(&fx), 0);
+    for (int i = 1; i <= 3; i++)
+        report(&fx, CALLER, i, SIFT_CAT_SCAM, NOW - 3600);
+    ASSERT_EQ(check(&fx, CALLER, CALLEE, NULL)->action, SIFT_ACTION_BLOCK);
+    /* Two people who know the number say it is safe, each many times. */
+    for (int i = 0; i < 20; i++)
+        report(&fx, CALLER, 10 + i % 2, SIFT_CAT_SAFE, NOW - 60);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    s = sig(v, "REP_SAFE");
+    ASSERT_NOT_NULL(s);
+    ASSERT_STR_EQ(s->evidence, "2 safe reports");
+    ASSERT(s->weight < -3.9 && s->weight > -4.1);
+    ASSERT(strstr(s->reason_en, "2 people reported this number as safe") !=
+           NULL);
+    ASSERT(v->action < SIFT_ACTION_BLOCK);
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_distinct_reporters_stay_bounded)
+{
+    struct fixture fx;
+    struct sift_rep_facts f;
+    struct sift_number n;
+    struct sift_reputation_stats st;
+
+    ASSERT_EQ(setup(&fx), 0);
+    /* 100 reporters: 30 counted exactly, the rest through the Bloom
+     * filter (which may only undercount); then all of them again. */
+    for (int round = 0; round < 2; round++)
+        for (int i = 0; i < 100; i++)
+            report(&fx, CALLER, 1000 + i, SIFT_CAT_SCAM, NOW - 60);
+    sift_number_parse(&n, CALLER, strlen(CALLER), "JP", NULL);
+    sift_reputation_assess(fx.rep, &n, NULL, NULL, 0, NOW, &f);
+    ASSERT(f.reporters >= 95 && f.reporters <= 100);
+    sift_reputation_stats(fx.rep, &st);
+    ASSERT_EQ(st.numbers, 1);
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_sender_ids_are_keys)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+
+    ASSERT_EQ(setup(&fx), 0);
+    for (int i = 1; i <= 3; i++)
+        report(&fx, "NTT-Finance", i, SIFT_CAT_SCAM, NOW - DAY);
+    /* Sender IDs match without regard to ASCII case. */
+    v = check(&fx, "ntt-finance", CALLEE,
+              "ご利用料金のお支払い確認が取れておりません");
+    ASSERT_NOT_NULL(sig(v, "REP_REPORTED"));
+    ASSERT_STR_EQ(evidence(v, "REP_REPORTED"),
+                  "3 reporters, last 1 day ago, mostly scam");
+    teardown(&fx);
+    return 0;
+}
+
+/* ---- lists -----------------------------------------------------------------
+ */
+
+TEST_IMPL(reputation_callee_allow_beats_global_prefix_block)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+    const struct sift_signal *s;
+
+    ASSERT_EQ(setup(&fx), 0);
+    list(&fx, SIFT_LIST_BLOCK, SIFT_MATCH_PREFIX, "+1877", NULL, 0, 1);
+    list(&fx, SIFT_LIST_ALLOW, SIFT_MATCH_EXACT, "+18776430291", CALLEE, 0, 2);
+
+    /* The callee's own allow entry wins over the global prefix block and
+     * over every other signal (the seed call's spoofed toll-free). */
+    v = check(&fx, "+1 (877) 643-0291", "090-1234-567", NULL);
+    ASSERT_EQ(v->action, SIFT_ACTION_ALLOW);
+    ASSERT(v->allow_listed);
+    ASSERT_EQ(v->n_signals, 1);
+    s = sig(v, "LIST_ALLOW");
+    ASSERT_NOT_NULL(s);
+    ASSERT_STR_EQ(s->evidence, "+18776430291 on the callee's allow list");
+    ASSERT(strstr(s->reason_ja, "あなたの許可リスト") != NULL);
+
+    /* Someone else is still protected by the global block... */
+    v = check(&fx, "+1 (877) 643-0291", "+81312345678", NULL);
+    ASSERT_EQ(v->action, SIFT_ACTION_BLOCK);
+    s = sig(v, "LIST_BLOCK");
+    ASSERT_NOT_NULL(s);
+    ASSERT_STR_EQ(s->evidence, "+1877* on the global block list");
+    ASSERT_NULL(sig(v, "LIST_ALLOW"));
+    /* ... and so is the callee against other numbers of the range. */
+    v = check(&fx, "+18775550123", CALLEE, NULL);
+    ASSERT_EQ(v->action, SIFT_ACTION_BLOCK);
+    ASSERT_NOT_NULL(sig(v, "LIST_BLOCK"));
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_list_block_blocks_whatever_the_score)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+
+    ASSERT_EQ(setup(&fx), 0);
+    list(&fx, SIFT_LIST_BLOCK, SIFT_MATCH_EXACT, CALLER, NULL, 0, 1);
+    /* Safe reports lower the score but a block entry decides. */
+    for (int i = 0; i < 3; i++)
+        report(&fx, CALLER, i, SIFT_CAT_SAFE, NOW - DAY);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_EQ(v->action, SIFT_ACTION_BLOCK);
+    ASSERT_STR_EQ(evidence(v, "LIST_BLOCK"),
+                  "+81312345678 on the global block list");
+    ASSERT_NOT_NULL(sig(v, "REP_SAFE"));
+    /* A global allow entry stops a global block... */
+    list(&fx, SIFT_LIST_ALLOW, SIFT_MATCH_COUNTRY, "JP", NULL, 0, 2);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_EQ(v->action, SIFT_ACTION_ALLOW);
+    ASSERT_STR_EQ(evidence(v, "LIST_ALLOW"), "JP on the global allow list");
+    /* ... but not the callee's own block. */
+    list(&fx, SIFT_LIST_BLOCK, SIFT_MATCH_TYPE, "fixed_line", CALLEE, 0, 3);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_EQ(v->action, SIFT_ACTION_BLOCK);
+    ASSERT_STR_EQ(evidence(v, "LIST_BLOCK"),
+                  "fixed_line on the callee's block list");
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_list_expiry_and_removal)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+
+    ASSERT_EQ(setup(&fx), 0);
+    list(&fx, SIFT_LIST_BLOCK, SIFT_MATCH_PREFIX, "+8131234*", NULL, NOW - 1,
+         1);
+    list(&fx, SIFT_LIST_BLOCK, SIFT_MATCH_PREFIX, "03*", NULL, NOW + DAY, 2);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    /* The expired entry is skipped; the national prefix one matches. */
+    ASSERT_EQ(v->action, SIFT_ACTION_BLOCK);
+    ASSERT_STR_EQ(evidence(v, "LIST_BLOCK"), "03* on the global block list");
+    sift_reputation_remove_list(fx.rep, 2);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_NULL(sig(v, "LIST_BLOCK"));
+    ASSERT_EQ(v->action, SIFT_ACTION_ALLOW);
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_type_rules)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+    struct sift_list_entry bad = {0};
+
+    ASSERT_EQ(setup(&fx), 0);
+    list(&fx, SIFT_LIST_BLOCK, SIFT_MATCH_TYPE, "withheld", CALLEE, 0, 1);
+    list(&fx, SIFT_LIST_BLOCK, SIFT_MATCH_TYPE, "international", NULL, 0, 2);
+    v = check(&fx, "非通知", CALLEE, NULL);
+    ASSERT_EQ(v->action, SIFT_ACTION_BLOCK);
+    ASSERT_STR_EQ(evidence(v, "LIST_BLOCK"),
+                  "withheld on the callee's block list");
+    v = check(&fx, "+442079460321", CALLEE, NULL);
+    ASSERT_EQ(v->action, SIFT_ACTION_BLOCK);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_NULL(sig(v, "LIST_BLOCK"));
+    bad.kind = SIFT_LIST_BLOCK;
+    bad.match = SIFT_MATCH_TYPE;
+    bad.value = "martian";
+    ASSERT_EQ(sift_reputation_add_list(fx.rep, &bad), SIFT_EINVAL);
+    bad.match = SIFT_MATCH_PREFIX;
+    bad.value = "+1-877*";
+    ASSERT_EQ(sift_reputation_add_list(fx.rep, &bad), SIFT_EINVAL);
+    teardown(&fx);
+    return 0;
+}
+
+/* ---- call patterns
+ * ------------------------------------------------------------ */
+
+TEST_IMPL(reputation_call_burst)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+    char to[32];
+
+    ASSERT_EQ(setup(&fx), 0);
+    /* Nine people in the last hour (one of them twice), and old calls. */
+    for (int i = 0; i < 9; i++) {
+        snprintf(to, sizeof(to), "+8190000000%02d", i);
+        call(&fx, CALLER, to, NOW - 3000 + i * 60, 20);
+    }
+    call(&fx, CALLER, "+819000000000", NOW - 100, 20);
+    for (int i = 0; i < 20; i++) {
+        snprintf(to, sizeof(to), "+8180000000%02d", i);
+        call(&fx, CALLER, to, NOW - 2 * DAY, 20);
+    }
+    v = check(&fx, CALLER, "+819000000003", NULL); /* one of the nine */
+    ASSERT_NULL(sig(v, "CALL_BURST"));
+    v = check(&fx, CALLER, CALLEE, NULL); /* the tenth person */
+    ASSERT_NOT_NULL(sig(v, "CALL_BURST"));
+    ASSERT_STR_EQ(evidence(v, "CALL_BURST"), "10 people in 60 minutes");
+    ASSERT(strstr(sig(v, "CALL_BURST")->reason_ja, "10人") != NULL);
+    ASSERT_NULL(sig(v, "CALL_REPEAT"));
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_call_repeat)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+
+    ASSERT_EQ(setup(&fx), 0);
+    call(&fx, CALLER, CALLEE, NOW - 5 * 3600, 0);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_NULL(sig(v, "CALL_REPEAT"));
+    call(&fx, CALLER, CALLEE, NOW - 2 * 3600, 0);
+    call(&fx, CALLER, CALLEE, NOW - 2 * DAY, 0); /* outside the window */
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_NOT_NULL(sig(v, "CALL_REPEAT"));
+    ASSERT_STR_EQ(evidence(v, "CALL_REPEAT"),
+                  "call 3 to this number in 24 hours");
+    /* Another callee has not been called before. */
+    v = check(&fx, CALLER, "+81312349999", NULL);
+    ASSERT_NULL(sig(v, "CALL_REPEAT"));
+    teardown(&fx);
+    return 0;
+}
+
+TEST_IMPL(reputation_call_wangiri)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+    const char *intl = "+442079460321"; /* London */
+
+    ASSERT_EQ(setup(&fx), 0);
+    call(&fx, intl, "+81312340001", NOW - 600, 1);
+    call(&fx, intl, "+81312340002", NOW - 500, 30); /* answered, talked */
+    call(&fx, intl, "+81312340003", NOW - 400, -1); /* duration unknown */
+    v = check(&fx, intl, CALLEE, NULL);
+    ASSERT_NULL(sig(v, "CALL_WANGIRI")); /* one short call: maybe a drop */
+    call(&fx, intl, "+81312340004", NOW - 300, 0); /* unanswered */
+    v = check(&fx, intl, CALLEE, NULL);
+    ASSERT_NOT_NULL(sig(v, "CALL_WANGIRI"));
+    ASSERT_STR_EQ(evidence(v, "CALL_WANGIRI"),
+                  "2 calls of 3 s or less from GB");
+    ASSERT(strstr(sig(v, "CALL_WANGIRI")->reason_ja, "ワン切り") != NULL);
+    /* The same pattern from a domestic number is not wangiri. */
+    call(&fx, CALLER, "+81312340001", NOW - 600, 1);
+    call(&fx, CALLER, "+81312340004", NOW - 300, 0);
+    v = check(&fx, CALLER, CALLEE, NULL);
+    ASSERT_NULL(sig(v, "CALL_WANGIRI"));
+    teardown(&fx);
+    return 0;
+}
+
+/* ---- campaigns
+ * ---------------------------------------------------------------- */
+
+#define SMISHING                                                                                          \
+    "【佐川急便】お荷物のお届けにあがりましたが不在の為持ち帰りました。" \
+    "下記よりご確認ください。https://sagawa-xj2.com/a8f3"
+#define SMISHING_2                                                                                           \
+    "【佐川急便】お荷物のお届けにあがりましたが不在のため持ち帰りました。" \
+    "下記よりご確認下さい。https://sagawa-kq7.com/b19c"
+
+static uint64_t fp_of(const char *text)
+{
+    struct sift_text_norm n;
+    uint64_t fp = 0;
+
+    sift_text_norm_init(&n, 65536);
+    if (sift_text_normalize(text, strlen(text), &n, NULL) == SIFT_OK)
+        fp = sift_reputation_fingerprint(n.text, n.len);
+    sift_text_norm_release(&n);
+    return fp;
+}
+
+TEST_IMPL(reputation_fingerprint_finds_near_duplicates)
+{
+    uint64_t a = fp_of(SMISHING), b = fp_of(SMISHING_2);
+    uint64_t c =
+        fp_of("明日の会議は10時からに変更になりました。資料は前日までに"
+              "共有します。よろしくお願いします。");
+    uint64_t d =
+        fp_of("明日の会議は11時からに変更になりました。資料は前日までに"
+              "共有します。よろしくお願いします。");
+
+    ASSERT_NE(a, 0);
+    /* Two words and the link changed: within the default distance. */
+    ASSERT(__builtin_popcountll(a ^ b) <= 10);
+    ASSERT(__builtin_popcountll(a ^ c) > 20);
+    ASSERT_EQ(c, d);             /* digits read as one class */
+    ASSERT_EQ(fp_of("はい"), 0); /* too short to tell apart */
+    ASSERT_EQ(fp_of(""), 0);
+    return 0;
+}
+
+TEST_IMPL(reputation_campaign_forms_and_is_inherited)
+{
+    struct fixture fx;
+    const struct sift_verdict *v;
+    const struct sift_signal *s;
+    int64_t campaign;
+    bool formed;
+    uint64_t fp = fp_of(SMISHING);
+    const char *numbers[] = {"+819011110001", "+819011110002", "+819011110003"};
+
+    ASSERT_EQ(setup(&fx), 0);
+    for (int i = 0; i < 3; i++) {
+        /* Each number twice: the same number counts once. */
+        for (int k = 0; k < 2; k++) {
+            ASSERT_EQ(sift_reputation_add_message(
+                          fx.rep, numbers[i], fp, SMISHING,
+                          NOW - 3600 + i * 10 + k, &campaign, &formed),
+                      SIFT_OK);
+            /* The third number forms campaign 1, once. */
+            ASSERT_EQ(formed, i == 2 && k == 0);
+            ASSERT_EQ(campaign, i == 2 ? 1 : 0);
+        }
+    }
+    report(&fx, numbers[0], 1, SIFT_CAT_SCAM, NOW - 600);
+    report(&fx, numbers[1], 2, SIFT_CAT_SCAM, NOW - 600);
+
+    /* A fourth, new number with the message slightly changed. */
+    v = check(&fx, "+819022220004", CALLEE, SMISHING_2);
+    s = sig(v, "CAMPAIGN");
+    if (s == NULL) {
+        dump(v);
+        TEST_FAIL_("no CAMPAIGN");
+    }
+    ASSERT_STR_EQ(s->evidence, "campaign 1: 3 numbers, 2 reporters");
+    ASSERT(s->weight > 4.9 && s->weight < 5.1);
+    ASSERT(strstr(s->reason_ja, "3件の番号") != NULL);
+    ASSERT_NULL(sig(v, "REP_REPORTED")); /* the number itself is new */
+
+    /* An unrelated message from the same number is not the campaign. */
+    v = check(&fx, "+819022220004", CALLEE,
+              "明日の会議は10時からに変更になりました。資料は前日までに共有"
+              "します。");
+    ASSERT_NULL(sig(v, "CAMPAIGN"));
+    teardown(&fx);
+    return 0;
+}
+
+/* ---- concurrency
+ * --------------------------------------------------------------- */
+
+struct reader_arg {
+    struct sift_reputation *rep;
+    unsigned long found;
+};
+
+static void *reader(void *varg)
+{
+    struct reader_arg *a = varg;
+    struct sift_number n;
+    struct sift_rep_facts f;
+
+    sift_number_parse(&n, CALLER, strlen(CALLER), "JP", NULL);
+    for (int i = 0; i < 20000; i++) {
+        sift_reputation_assess(a->rep, &n, NULL, NULL, 0, NOW, &f);
+        a->found += f.reporters;
+    }
+    return NULL;
+}
+
+TEST_IMPL(reputation_assess_runs_beside_writes)
+{
+    struct fixture fx;
+    pthread_t th[2];
+    struct reader_arg args[2];
+    char key[32];
+    struct sift_reputation_stats st;
+
+    ASSERT_EQ(setup(&fx), 0);
+    for (int t = 0; t < 2; t++) {
+        args[t].rep = fx.rep;
+        args[t].found = 0;
+        ASSERT_EQ(pthread_create(&th[t], NULL, reader, &args[t]), 0);
+    }
+    /* The table grows (and rehashes) many times under the readers. */
+    for (int i = 0; i < 20000; i++) {
+        snprintf(key, sizeof(key), "+8190%08d", i);
+        report(&fx, i == 10000 ? CALLER : key, i, SIFT_CAT_SCAM, NOW);
+    }
+    for (int t = 0; t < 2; t++)
+        ASSERT_EQ(pthread_join(th[t], NULL), 0);
+    sift_reputation_stats(fx.rep, &st);
+    ASSERT_EQ(st.numbers, 20000);
+    teardown(&fx);
+    return 0;
+}
