@@ -38,7 +38,7 @@ LIBS       := $(PKG_LIBS) -lm -lpthread
 
 LIB_SRC    := $(sort $(wildcard src/util/*.c src/number/*.c src/text/*.c \
                 src/orgs/*.c src/stir/*.c src/engine/*.c src/store/*.c \
-                src/reputation/*.c))
+                src/reputation/*.c src/record/*.c))
 CLI_SRC    := $(sort $(wildcard src/cli/*.c src/server/*.c))
 UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
@@ -117,7 +117,7 @@ run: deps
 # The whole suite: style, unit tests (plain and sanitized), CLI tests.
 # tests/run prints TAP per suite and ends with "N passed, N failed".
 test: deps
-	@scripts/install-deps test browser
+	@scripts/install-deps test browser sip
 	@$(MAKE) --no-print-directory test-build
 	@tests/run
 

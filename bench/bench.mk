@@ -7,6 +7,7 @@ include bench/check/Makefile.inc
 include bench/reputation/Makefile.inc
 include bench/stir/Makefile.inc
 include bench/store/Makefile.inc
+include bench/sip/Makefile.inc
 
 .PHONY: bench
 bench: deps
@@ -16,5 +17,6 @@ bench: deps
 	@$(MAKE) --no-print-directory bench-check
 	@$(MAKE) --no-print-directory bench-reputation
 	@$(MAKE) --no-print-directory bench-store
+	@$(MAKE) --no-print-directory bench-sip
 	@$(MAKE) --no-print-directory bench-stir
 	@$(MAKE) --no-print-directory bench-http

@@ -11,5 +11,6 @@
 #include "callsift/orgs.h"
 #include "callsift/stir.h"
 #include "callsift/engine.h"
+#include "callsift/record.h"
 
 #endif

@@ -357,8 +357,11 @@ function svg(tag, attrs, text) {
   return e;
 }
 
-function hoursChart(hours) {
-  const W = 720, H = 240, L = 40, B = 28, top = 10;
+/* Charts are drawn at the width they are shown at (1 unit = 1 CSS pixel),
+ * so their labels stay readable on a phone. */
+function hoursChart(hours, width) {
+  const W = Math.max(300, Math.min(1000, width)), H = W < 500 ? 200 : 240;
+  const L = 40, B = 28, top = 10, every = W < 500 ? 6 : 3;
   const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': t('chart_hours') });
   const totals = hours.map((h) => ACTIONS.reduce((a, k) => a + h[k], 0));
   /* A round top so the four grid lines carry whole numbers. */
@@ -380,7 +383,7 @@ function hoursChart(hours) {
         y -= hh;
       }
     }
-    if (i % 3 === 0 || i === hours.length - 1) {
+    if (i % every === 0 || i === hours.length - 1) {
       const d = new Date(h.hour * 1000);
       s.append(svg('text', { x: L + i * bw + bw / 2, y: H - 8, 'text-anchor': 'middle' },
         String(d.getHours()).padStart(2, '0') + ':00'));
@@ -389,15 +392,17 @@ function hoursChart(hours) {
   return s;
 }
 
-function barsChart(rows, label) {
-  const W = 520, row = 26, L = 210, H = Math.max(1, rows.length) * row + 8;
+function barsChart(rows, label, width) {
+  const W = Math.max(300, Math.min(700, width)), row = 26;
+  const L = Math.min(210, Math.round(W * 0.5)), H = Math.max(1, rows.length) * row + 8;
+  const maxChars = Math.floor((L - 10) / 7.8);
   const s = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label });
   const max = Math.max(1, ...rows.map((r) => r.value));
   rows.forEach((r, i) => {
     const y = 4 + i * row;
     const w = (W - L - 50) * r.value / max;
     s.append(svg('text', { x: L - 8, y: y + 16, 'text-anchor': 'end', class: 'bar-label' },
-      r.name.length > 27 ? r.name.slice(0, 26) + '…' : r.name));
+      r.name.length > maxChars ? r.name.slice(0, maxChars - 1) + '…' : r.name));
     s.append(svg('rect', { x: L, y: y + 3, width: Math.max(2, w), height: row - 8, rx: 3, fill: '#0b5cad' }));
     s.append(svg('text', { x: L + w + 6, y: y + 16 }, String(r.value)));
   });
@@ -410,7 +415,7 @@ async function showStats() {
   const d = r.data;
   const ch = $('chart-hours');
   clear(ch);
-  ch.append(hoursChart(d.hours || []));
+  ch.append(hoursChart(d.hours || [], ch.clientWidth));
   const lg = $('legend-hours');
   clear(lg);
   const words = { ja: ['問題なし', '注意', '警告', '詐欺の可能性大'], en: ['Allow', 'Caution', 'Warning', 'Likely scam'] };
@@ -418,11 +423,11 @@ async function showStats() {
   const cs = $('chart-signals');
   clear(cs);
   const sig = (d.top_signals || []).map((x) => ({ name: x.name, value: x.count }));
-  cs.append(sig.length ? barsChart(sig, t('chart_signals')) : el('p', { class: 'note' }, t('no_data')));
+  cs.append(sig.length ? barsChart(sig, t('chart_signals'), cs.clientWidth) : el('p', { class: 'note' }, t('no_data')));
   const cr = $('chart-reported');
   clear(cr);
   const rep = (d.most_reported || []).slice(0, 10).map((x) => ({ name: x.number, value: x.reports }));
-  cr.append(rep.length ? barsChart(rep, t('chart_reported')) : el('p', { class: 'note' }, t('no_data')));
+  cr.append(rep.length ? barsChart(rep, t('chart_reported'), cr.clientWidth) : el('p', { class: 'note' }, t('no_data')));
   $('stats-store').textContent = d.store ? t('store_line', d.store) : '';
 }
 

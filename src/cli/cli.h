@@ -84,7 +84,6 @@ const char *sift_cli_list_match_name(enum sift_list_match m);
 struct sift_cli_record {
     struct sift_store *st;
     struct sift_reputation *rep;
-    struct sift_text_norm norm;
 };
 
 /* Open the store, load the index and attach it to eng. On failure the
@@ -93,7 +92,8 @@ int sift_cli_record_open(struct sift_cli_record *rc, const char *db,
                          struct sift_engine *eng);
 void sift_cli_record_close(struct sift_cli_record *rc, struct sift_engine *eng);
 
-/* Log a checked event (committed), update the index, track campaigns. */
+/* Log a checked event (committed), update the index, track campaigns:
+ * sift_record_event() (record.h), errors printed. */
 int sift_cli_record(struct sift_cli_record *rc, const struct sift_event *ev,
                     const struct sift_verdict *v);
 

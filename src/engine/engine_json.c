@@ -49,15 +49,34 @@ static void jstr(struct sift__sbuf *sb, const char *s)
     }
     sift__sbuf_addc(sb, '"');
     while (*p) {
-        size_t n = utf8_seq(p);
+        /* A run that needs no escaping is copied in one go: plain ASCII
+         * and valid UTF-8 sequences. */
+        const unsigned char *run = p;
+        for (;;) {
+            size_t n;
+            if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
+                p++;
+                continue;
+            }
+            if (*p < 0x80)
+                break;
+            n = utf8_seq(p);
+            if (n == 0)
+                break;
+            p += n;
+        }
+        if (p > run)
+            sift__sbuf_add(sb, (const char *)run, (size_t)(p - run));
+        if (*p == '\0')
+            break;
         if (*p == '"' || *p == '\\') {
             sift__sbuf_addc(sb, '\\');
             sift__sbuf_addc(sb, (char)*p++);
         } else if (*p < 0x20) {
-            sift__sbuf_addf(sb, "\\u%04x", *p++);
-        } else if (n > 0) {
-            sift__sbuf_add(sb, (const char *)p, n);
-            p += n;
+            static const char hex[] = "0123456789abcdef";
+            char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+            sift__sbuf_add(sb, esc, sizeof(esc));
+            p++;
         } else {
             sift__sbuf_adds(sb, "\\ufffd");
             p++;

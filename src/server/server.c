@@ -106,13 +106,11 @@ enum sift_rc sift__gen_new(struct sift__server *srv, struct sift__gen **out,
         gen_free(g);
         return rc;
     }
-#ifndef SIFT_NO_STORE
     /* Checks see reports, lists, call patterns and campaigns. Attached
      * before the generation is published (engine.h: not while checks
      * run). */
     if (srv->rep != NULL)
         sift_engine_set_reputation(g->eng, srv->rep);
-#endif
     g->n_signals = sift_engine_signals(g->eng, &g->signals);
     atomic_init(&g->refs, 1); /* the server's own reference */
     *out = g;

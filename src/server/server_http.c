@@ -12,7 +12,7 @@
  * Limits (docs/cli/serve.md):
  *   - connections in all (CONNECTION_LIMIT) and per address
  *     (PER_IP_CONNECTION_LIMIT), a listen backlog of 1024;
- *   - the header block: CONNECTION_MEMORY_LIMIT (64 KiB); over it,
+ *   - the header block: CONNECTION_MEMORY_LIMIT (16 KiB); over it,
  *     libmicrohttpd answers 431;
  *   - the body: max_body bytes (413; at once when Content-Length says
  *     so);
@@ -38,7 +38,7 @@
 #include "server/server_int.h"
 #include "util/util.h"
 
-#define HEADER_MEMORY (64 * 1024)
+#define HEADER_MEMORY (16 * 1024)
 #define BACKLOG       1024
 #define RESP_MAX      (4u << 20)
 
@@ -426,9 +426,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                 return send_error(h, c, r, 413, "ETOOBIG", msg, "body");
             }
         }
-        /* Reads have no body: answer at once. */
-        if (r->method == SIFT__GET || r->method == SIFT__HEAD)
-            return answer(h, c, r, url);
+        /* Answer on the next call, even for a GET: a response queued on
+         * the first call counts as early and closes the connection, which
+         * would cost every kept-alive client a reconnect. */
         return MHD_YES;
     }
     if (*upload_data_size > 0) {

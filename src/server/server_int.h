@@ -27,10 +27,8 @@
 #include "callsift.h"
 #include "server/server.h"
 
-#ifndef SIFT_NO_STORE
 #include "callsift/reputation.h"
 #include "callsift/store.h"
-#endif
 
 /* ---- growable, bounded output buffer ---------------------------------- */
 
@@ -221,7 +219,6 @@ struct sift__server {
     atomic_uint in_flight;
     atomic_bool draining;
 
-#ifndef SIFT_NO_STORE
     /* Writes and the store's reads are serialised here; the reputation
      * index has its own read-write lock and serves checks. */
     pthread_mutex_t store_lock;
@@ -231,7 +228,6 @@ struct sift__server {
     pthread_mutex_t top_lock;
     double top_at;
     char *top_json;
-#endif
 };
 
 /* Build a generation: engine from the options, web files from web_dir.

@@ -34,8 +34,6 @@
 #include "util/file.h"
 #include "util/util.h"
 
-#ifndef SIFT_NO_STORE
-
 #define LIST_LIMIT_MAX 1000
 #define TOP_N          20
 #define TOP_TTL        30.0
@@ -85,6 +83,26 @@ static const char *region(void)
     return (r != NULL && *r != '\0') ? r : "JP";
 }
 
+/* An SMS sender ID as phones show it ("Amazon", "NTT-Finance", "楽天"):
+ * valid UTF-8 under SIFT_KEY_MAX bytes, no control characters, and at
+ * least one letter (ASCII, or any non-ASCII character). */
+static bool sender_id_ok(const char *s, size_t len)
+{
+    bool letter = false;
+
+    if (len == 0 || len >= SIFT_KEY_MAX ||
+        sift__utf8_valid_prefix(s, len) != len)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == 0x7f)
+            return false;
+        if (c >= 0x80 || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))
+            letter = true;
+    }
+    return letter;
+}
+
 /* The store key for a number as typed: E.164, or an SMS sender ID as
  * written. false (and a 400 in resp) when it is neither. */
 static bool number_key(const char *raw, size_t len, char key[SIFT_KEY_MAX],
@@ -96,8 +114,7 @@ static bool number_key(const char *raw, size_t len, char key[SIFT_KEY_MAX],
         sift__strlcpy(key, num->e164, SIFT_KEY_MAX);
         return true;
     }
-    if (num->status == SIFT_NUMBER_NOT_A_NUMBER && len > 0 &&
-        len < SIFT_KEY_MAX && sift__utf8_valid_prefix(raw, len) == len) {
+    if (num->status == SIFT_NUMBER_NOT_A_NUMBER && sender_id_ok(raw, len)) {
         /* An SMS sender ID ("Amazon", "NTT-Finance"). */
         memcpy(key, raw, len);
         key[len] = '\0';
@@ -469,6 +486,102 @@ static int report_json(void *ctx, const struct sift_report *r)
     return 0;
 }
 
+static void campaign_json(struct sift__buf *b, const struct sift_campaign *c)
+{
+    sift__buf_addf(b,
+                   "{\"id\":%lld,\"first_seen\":%lld,\"last_seen\":%lld,"
+                   "\"events\":%lld,\"numbers\":%lld,\"sample\":",
+                   (long long)c->id, (long long)c->first_seen,
+                   (long long)c->last_seen, (long long)c->n_events,
+                   (long long)c->n_numbers);
+    sift__buf_json_str(b, c->sample, (size_t)-1);
+    sift__buf_adds(b, "}");
+}
+
+/* The campaigns a number spoke in. The store has no index from a number
+ * to its campaigns yet, so this walks the newest CAMPAIGN_SCAN campaigns'
+ * numbers (a number page is not the hot path). */
+#define CAMPAIGN_SCAN 2000
+
+struct camp_find {
+    const char *key;
+    int64_t want; /* the campaign camp_get copies */
+    size_t n;
+    int64_t ids[CAMPAIGN_SCAN];
+    struct sift_campaign found[8];
+    char samples[8][160];
+    size_t n_found;
+    bool hit;
+};
+
+static int camp_collect(void *ctx, const struct sift_campaign *c)
+{
+    struct camp_find *f = ctx;
+
+    /* Keep the newest CAMPAIGN_SCAN ids (the walk is in id order). */
+    if (f->n == CAMPAIGN_SCAN) {
+        memmove(f->ids, f->ids + 1, (CAMPAIGN_SCAN - 1) * sizeof(f->ids[0]));
+        f->n--;
+    }
+    f->ids[f->n++] = c->id;
+    return 0;
+}
+
+static int camp_has_key(void *ctx, int64_t campaign, const char *key, int64_t t)
+{
+    struct camp_find *f = ctx;
+
+    (void)campaign;
+    (void)t;
+    if (strcmp(key, f->key) != 0)
+        return 0;
+    f->hit = true;
+    return 1;
+}
+
+static int camp_get(void *ctx, const struct sift_campaign *c)
+{
+    struct camp_find *f = ctx;
+    size_t i = f->n_found;
+
+    if (c->id != f->want)
+        return 0;
+    f->found[i] = *c;
+    sift__strlcpy(f->samples[i], c->sample ? c->sample : "",
+                  sizeof(f->samples[i]));
+    f->found[i].sample = f->samples[i];
+    f->n_found++;
+    return 1;
+}
+
+static void campaigns_of(struct sift__server *srv, const char *key,
+                         struct sift__buf *b)
+{
+    struct camp_find *f = sift_calloc(1, sizeof(*f));
+
+    if (f == NULL)
+        return;
+    f->key = key;
+    pthread_mutex_lock(&srv->store_lock);
+    sift_store_each_campaign(srv->store, camp_collect, f, NULL);
+    for (size_t i = f->n; i-- > 0 && f->n_found < 8;) {
+        int64_t id = f->ids[i];
+        f->hit = false;
+        sift_store_each_campaign_number(srv->store, id, camp_has_key, f, NULL);
+        if (f->hit) {
+            f->want = id;
+            sift_store_each_campaign(srv->store, camp_get, f, NULL);
+        }
+    }
+    pthread_mutex_unlock(&srv->store_lock);
+    for (size_t i = 0; i < f->n_found; i++) {
+        if (i)
+            sift__buf_adds(b, ",");
+        campaign_json(b, &f->found[i]);
+    }
+    sift_free(f);
+}
+
 void sift__store_number_json(struct sift__server *srv,
                              const struct sift_number *n, const char *key,
                              struct sift__buf *b)
@@ -509,10 +622,7 @@ void sift__store_number_json(struct sift__server *srv,
     if ((f.blocked || f.allowed) && f.list.value != NULL)
         list_entry_json(b, &f.list);
     sift__buf_adds(b, "],\"campaigns\":[");
-    if (f.campaign != 0)
-        sift__buf_addf(b, "{\"id\":%lld,\"numbers\":%u,\"reporters\":%u}",
-                       (long long)f.campaign, f.campaign_numbers,
-                       f.campaign_reporters);
+    campaigns_of(srv, key, b);
     sift__buf_adds(b, "]");
 }
 
@@ -856,18 +966,6 @@ struct camp_walk {
     bool found;
 };
 
-static void campaign_json(struct sift__buf *b, const struct sift_campaign *c)
-{
-    sift__buf_addf(b,
-                   "{\"id\":%lld,\"first_seen\":%lld,\"last_seen\":%lld,"
-                   "\"events\":%lld,\"numbers\":%lld,\"sample\":",
-                   (long long)c->id, (long long)c->first_seen,
-                   (long long)c->last_seen, (long long)c->n_events,
-                   (long long)c->n_numbers);
-    sift__buf_json_str(b, c->sample, (size_t)-1);
-    sift__buf_adds(b, "}");
-}
-
 static int campaign_cb(void *ctx, const struct sift_campaign *c)
 {
     struct camp_walk *w = ctx;
@@ -977,61 +1075,3 @@ bool sift__store_route(struct sift__server *srv, const struct sift__req *req,
         handle_campaigns(srv, req, resp, p + 13);
     return true;
 }
-
-#else /* no store module built yet */
-
-enum sift_rc sift__store_open(struct sift__server *srv, struct sift_err *err)
-{
-    (void)srv;
-    (void)err;
-    return SIFT_OK;
-}
-
-void sift__store_close(struct sift__server *srv)
-{
-    (void)srv;
-}
-
-bool sift__store_ready(struct sift__server *srv)
-{
-    (void)srv;
-    return true;
-}
-
-void sift__store_stats_json(struct sift__server *srv, struct sift__buf *b)
-{
-    (void)srv;
-    sift__buf_adds(b, ",\"store\":null,\"most_reported\":[]");
-}
-
-void sift__store_metrics(struct sift__server *srv, struct sift__buf *b)
-{
-    (void)srv;
-    (void)b;
-}
-
-void sift__store_number_json(struct sift__server *srv,
-                             const struct sift_number *n, const char *key,
-                             struct sift__buf *b)
-{
-    (void)srv;
-    (void)n;
-    (void)key;
-    sift__buf_adds(b, ",\"reputation\":null,\"reports\":[],\"lists\":[],"
-                      "\"campaigns\":[]");
-}
-
-bool sift__store_route(struct sift__server *srv, const struct sift__req *req,
-                       struct sift__resp *resp)
-{
-    const char *p = req->path;
-
-    (void)srv;
-    if (strcmp(p, "/v1/reports") != 0 && strncmp(p, "/v1/lists", 9) != 0 &&
-        strncmp(p, "/v1/campaigns", 13) != 0)
-        return false;
-    sift__api_error(resp, 503, "ESTORE", "this build has no store", "store");
-    return true;
-}
-
-#endif

@@ -25,12 +25,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct sift__server srv;
 static char auth[128];
 static bool ready;
+static char dir[] = "/tmp/callsift-fuzz-XXXXXX";
+
+/* Leave no store behind in /tmp. */
+static void cleanup(void)
+{
+    static const char *const files[] = {"fuzz.db", "fuzz.db-wal", "fuzz.db-shm",
+                                        "tokens", NULL};
+    char path[128];
+
+    sift__server_release(&srv);
+    for (size_t i = 0; files[i] != NULL; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        unlink(path);
+    }
+    rmdir(dir);
+}
 
 static void setup(void)
 {
     struct sift__serve_opts o;
     struct sift_err err = {0};
-    char dir[] = "/tmp/callsift-fuzz-XXXXXX";
     char db[128], tokens[128], tok[80];
 
     if (mkdtemp(dir) == NULL)
@@ -52,6 +67,7 @@ static void setup(void)
         abort();
     }
     ready = true;
+    atexit(cleanup);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

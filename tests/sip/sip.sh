@@ -77,24 +77,21 @@ UAC_ID=$ROOT/tests/sip/uac_identity.xml
 # ---- STIR: keys and certificates made here with openssl ----------------
 # A throw-away STI-CA root and a SHAKEN leaf (TNAuthList SPC "TEST"). The
 # x5u URL is https and never fetched: callsift finds the certificate in
-# its offline directory under the URL's last path component
-# (docs/stir.md, cert_dir).
+# its offline directory ([stir] cert_dir) under the URL's last path
+# component (docs/stir.md). callsift serve gets a copy of data/callsift.conf
+# with a [stir] section naming them, when this callsift can verify.
 X5U=https://certs.callsift.invalid/sti/leaf.pem
-stir_args=()
+STIR_CALLER=+14155550123
+US_CALLEE=+12125550100
+CONF=$W/callsift.conf
+cp "$ROOT/data/callsift.conf" "$CONF"
 stir_why=""
-serve_help=$("$CALLSIFT" serve --help 2>&1)
-opt_trust=$(printf '%s\n' "$serve_help" |
-    grep -o -- '--stir-[a-z-]*\(trust\|anchor\)[a-z-]*' | head -1)
-opt_certdir=$(printf '%s\n' "$serve_help" |
-    grep -o -- '--stir-[a-z-]*cert[a-z-]*dir[a-z-]*' | head -1)
-if [ -z "$opt_trust" ] || [ -z "$opt_certdir" ]; then
-    stir_why="stir not built (callsift serve has no STIR trust/cert-dir options)"
-elif ! command -v secsipidx >/dev/null 2>&1; then
+S=$W/stir
+mkdir -p "$S/certs"
+if ! command -v secsipidx >/dev/null 2>&1; then
     stir_why="secsipidx not installed (scripts/install-deps sip)"
-else
-    S=$W/stir
-    mkdir -p "$S/certs"
-    if openssl ecparam -name prime256v1 -genkey -noout -out "$S/ca.key" &&
+elif ! {
+    openssl ecparam -name prime256v1 -genkey -noout -out "$S/ca.key" &&
         openssl req -x509 -new -key "$S/ca.key" -sha256 -days 30 \
             -subj "/O=callsift test/CN=Test STI-CA Root" \
             -addext "basicConstraints=critical,CA:TRUE" \
@@ -109,15 +106,29 @@ else
             >"$S/leaf.ext" &&
         openssl x509 -req -in "$S/leaf.csr" -CA "$S/ca.pem" \
             -CAkey "$S/ca.key" -CAcreateserial -days 20 -sha256 \
-            -extfile "$S/leaf.ext" -out "$S/certs/leaf.pem"; then
-        stir_args=("$opt_trust" "$S/ca.pem" "$opt_certdir" "$S/certs")
-    else
-        stir_why="openssl could not make the test certificates"
+            -extfile "$S/leaf.ext" -out "$S/certs/leaf.pem"
+} >"$W/openssl.log" 2>&1; then
+    stir_why="openssl could not make the test certificates"
+else
+    printf '%s\n' "trust_anchors = $S/ca.pem" "cert_dir = $S/certs" \
+        "fetch = no" >>"$CONF" # [stir] is the file's last section
+    # sign ORIG DEST: an Identity header value (secsipidx wants the
+    # numbers without "+").
+    sign() {
+        secsipidx -sign-full -orig-tn "${1#+}" -dest-tn "${2#+}" -attest A \
+            -x5u "$X5U" -k "$S/leaf.key" 2>>"$W/openssl.log"
+    }
+    hdr=$(sign "$STIR_CALLER" "$US_CALLEE")
+    if ! "$CALLSIFT" check --json --config "$CONF" --data "$ROOT/data" \
+        --from "$STIR_CALLER" --to "$US_CALLEE" --identity "$hdr" \
+        2>&1 | grep -q '"STIR_PASS_A"'; then
+        stir_why="stir not built (callsift check --identity with [stir] gives no STIR_PASS_A)"
+        cp "$ROOT/data/callsift.conf" "$CONF"
     fi
-fi >"$W/openssl.log" 2>&1
+fi
 
 # ---- start: callsift serve, Kamailio, the PBX ---------------------------
-start_callsift "$HTTP" "$DB" "${stir_args[@]}"
+start_callsift "$HTTP" "$DB" --config "$CONF"
 up_callsift=$?
 start_kamailio kam "$SIP" "$PBX" "$HTTP" --substdef='!CALLSIFT_HOLDOFF!2!g'
 up_kam=$?
@@ -167,7 +178,6 @@ pbx_invites() {
 # To a US number the toll-free caller ID is not itself impossible, so
 # what blocks it is the reports.
 SEED=+18776430291
-US_CALLEE=+12125550100
 csv "$W/seed.csv" "$SEED;$US_CALLEE;Support;127.0.0.1;" \
     "$SEED;$US_CALLEE;Support;127.0.0.1;"
 run_uac seed-before "$SIP" "$W/seed.csv" "$UAC" 2 10
@@ -224,19 +234,12 @@ is "warn: the call is relayed (200)" \
     "$(counts warn)" "608=0 603=0 486=0 433=0 487=0 200=1 failed=0"
 
 # ---- 5-7: STIR/SHAKEN, tokens signed by secsipidx ----------------------
-STIR_CALLER=+14155550123
 if [ -n "$stir_why" ]; then
     skip "valid Identity (secsipidx, attest A): 200 and STIR_PASS_A" "$stir_why"
     skip "the same token with a changed payload: STIR_FAILED" "$stir_why"
     skip "a valid token for a different caller: STIR_FAILED" "$stir_why"
 else
-    # sign ORIG DEST: the Identity header value (secsipidx wants the
-    # numbers without "+").
-    sign() {
-        secsipidx -sign-full -orig-tn "${1#+}" -dest-tn "${2#+}" -attest A \
-            -x5u "$X5U" -k "$S/leaf.key" 2>>"$W/openssl.log"
-    }
-    hdr=$(sign "$STIR_CALLER" "$US_CALLEE")
+    hdr=$(sign "$STIR_CALLER" "$US_CALLEE") # fresh: max_age is 60 s
     jws=${hdr%%;*}
     # Changed payload: attest A -> C in the claims, header and signature
     # kept (RFC 8225 §9: the signature covers header.payload).
@@ -344,6 +347,12 @@ got=$(pbx_invites anonymous | grep -c 'X-Callsift: action=label; score=[0-9.]*; 
 is "withheld: the PBX got X-Callsift action=label with NUMBER_WITHHELD" "$got" 2
 got=$(pbx_invites "$WARNED" | grep -c '^From: "\[詐欺の疑い\] Sato" .*X-Callsift: action=warn; score=[0-9.]*; reason="[^"]*NUMBER_INVALID')
 is "warn: the PBX got From \"[詐欺の疑い] Sato\" and X-Callsift action=warn" "$got" 1
+if [ -z "$stir_why" ]; then
+    got=$(pbx_invites "$STIR_CALLER" | grep -c 'X-Callsift: action=[a-z]*; score=[0-9.]*; reason="[^"]*STIR_FAILED')
+    is "the two STIR_FAILED calls reached the PBX marked STIR_FAILED" "$got" 2
+else
+    skip "the two STIR_FAILED calls reached the PBX marked STIR_FAILED" "$stir_why"
+fi
 got=$(pbx_invites "$SEED" | wc -l)
 is "the PBX got the seed number's 2 calls before the reports, none after" "$got" 2
 

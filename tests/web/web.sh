@@ -19,6 +19,12 @@ fi
 tests/web/setup >/dev/null || { echo "not ok 1 - npm ci in tests/web"; exit 1; }
 
 token=$("$bin" token new --db "$tmp/callsift.db" 2>/dev/null)
+# One campaign: the same SMS from four numbers, checked and recorded by
+# the command before the server starts (the server loads it).
+sms='【NTTファイナンス】ご利用料金のお支払い確認が取れておりません。本日中に下記よりお手続きください。https://ntt-finance.example.top/pay'
+for f in 080-1111-2222 080-3333-4444 070-5555-6666 090-7777-8888; do
+    printf '{"kind":"sms","from":"%s","to":"090-1234-5678","text":"%s"}\n' "$f" "$sms"
+done | "$bin" check --db "$tmp/callsift.db" --batch >/dev/null
 server_start || { echo "not ok 1 - server started"; exit 1; }
 # Some traffic so the statistics page has something to draw.
 seed='NTTファイナンスより重要なお知らせがございます。オペレーターへお繋ぎいたしますので、ダイヤル1番を押してください。'

@@ -131,8 +131,13 @@ async function main() {
     /* 7. Campaigns and statistics pages, desktop and phone. */
     await page.goto(BASE + '/#/campaigns');
     await page.waitForSelector('#page-campaigns:not([hidden])');
-    await page.waitForTimeout(300);
-    ok(true, 'campaigns page: shown');
+    await page.waitForSelector('#campaign-list .campaign');
+    const sample = await page.locator('#campaign-list .campaign .sample').first().textContent();
+    ok(sample.includes('NTTファイナンス'), 'campaigns page: the campaign with its message', sample);
+    await page.locator('#campaign-list .campaign').first().click();
+    await page.waitForSelector('#campaign-detail:not([hidden]) #campaign-numbers li');
+    const nNumbers = await page.locator('#campaign-numbers li').count();
+    ok(nNumbers === 4, 'campaigns page: the numbers that sent it', nNumbers);
     await page.screenshot({ path: path.join(ART, 'web-campaigns-desktop.png'), fullPage: true });
     await page.goto(BASE + '/#/stats');
     await page.waitForSelector('#chart-hours svg');
@@ -154,7 +159,7 @@ async function main() {
     ok(overflow <= 0, 'phone: no sideways scrolling', overflow);
     await pp.screenshot({ path: path.join(ART, 'web-lookup-phone.png'), fullPage: true });
     await pp.goto(BASE + '/#/campaigns');
-    await pp.waitForTimeout(400);
+    await pp.waitForSelector('#campaign-list .campaign');
     await pp.screenshot({ path: path.join(ART, 'web-campaigns-phone.png'), fullPage: true });
     await pp.goto(BASE + '/#/stats');
     await pp.waitForSelector('#chart-hours svg');
