@@ -1,6 +1,9 @@
 # bench/bench.mk - `make bench`: every benchmark prints its figures beside
 # the named peer's, in one run, with the ratio (bench/README.md). The
 # recursive make builds the peers only after install-deps brought them.
+# BENCH_CPU: the core single-threaded benchmarks are pinned to.
+BENCH_CPU ?= 0
+export BENCH_CPU
 include bench/numbers/Makefile.inc
 include bench/http/Makefile.inc
 include bench/check/Makefile.inc

@@ -1,7 +1,7 @@
 #!/bin/sh
 # run.sh - drive bench/numbers in one run: generate the caller-ID set, run
 # libphonenumber's harness, then callsift's, which compares the two and
-# prints the summary. Both run pinned to one core (CPU 0) when taskset
+# prints the summary. Both run pinned to one core (BENCH_CPU, default 0) when taskset
 # exists, one after the other, so neither disturbs the other's timing.
 #
 #   bench/numbers/run.sh DIR [COUNT] [RUNS]
@@ -16,8 +16,8 @@ count=${2:-1000000}
 runs=${3:-3}
 
 pin=""
-if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
-    pin="taskset -c 0"
+if command -v taskset >/dev/null 2>&1 && taskset -c "${BENCH_CPU:-0}" true 2>/dev/null; then
+    pin="taskset -c ${BENCH_CPU:-0}"
 fi
 
 callers=$dir/callers-$count.tsv

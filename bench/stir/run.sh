@@ -26,8 +26,8 @@ cli_runs=${4:-200}
 work=$dir/work
 
 pin=""
-if command -v taskset >/dev/null 2>&1 && taskset -c 0 true 2>/dev/null; then
-    pin="taskset -c 0"
+if command -v taskset >/dev/null 2>&1 && taskset -c "${BENCH_CPU:-0}" true 2>/dev/null; then
+    pin="taskset -c ${BENCH_CPU:-0}"
 fi
 
 rm -rf "$work"

@@ -41,7 +41,9 @@ extern "C" {
  *   forms or grows is written to the store (sift_store_put_campaign,
  *   sift_store_campaign_number) with the numbers that sent its message.
  *
- * duration is in seconds: -1 unknown, 0 unanswered. ev->time 0 is now.
+ * Of v, only caller, callee, action and score are read (a writer that
+ * queues events may keep just those). duration is in seconds: -1
+ * unknown, 0 unanswered. ev->time 0 is now.
  * rep NULL logs in the store only. Returns SIFT_OK, or the store's error
  * (SIFT_ESTORE, SIFT_ETOOBIG ...) or SIFT_ENOMEM with detail in err; on an
  * error after the call was logged, the call stays logged.

@@ -189,8 +189,8 @@ static void caller_key(const struct sift_event *ev,
 
 /* The SimHash of the normalised text, as the engine computes it; 0 for
  * none (no text, too short, or it could not be normalised). */
-static enum sift_rc text_fingerprint(const struct sift_event *ev,
-                                     uint64_t *out, struct sift_err *err)
+static enum sift_rc text_fingerprint(const struct sift_event *ev, uint64_t *out,
+                                     struct sift_err *err)
 {
     struct sift_text_norm norm;
     size_t len;

@@ -224,6 +224,8 @@ struct sift__server {
     pthread_mutex_t store_lock;
     struct sift_store *store;
     struct sift_reputation *rep;
+    /* The writer thread logging checked events (server_record.c). */
+    struct sift__recorder *rec;
     /* cached "most reported" for /v1/stats */
     pthread_mutex_t top_lock;
     double top_at;
@@ -290,5 +292,19 @@ int sift__http_run(struct sift__server *srv);
 /* The store and its reputation index (server_store.c). */
 enum sift_rc sift__store_open(struct sift__server *srv, struct sift_err *err);
 void sift__store_close(struct sift__server *srv);
+
+/* The writer (server_record.c): one thread with its own store handle
+ * logs each answered check (sift_record_event) from a bounded queue.
+ * start does nothing without a store; stop drains the queue and closes
+ * the writer's handle (call it before the index is freed). push copies
+ * what it needs and never waits on the store: when the queue is full the
+ * event is dropped and counted. duration: seconds, -1 unknown. */
+struct sift__recorder;
+enum sift_rc sift__record_start(struct sift__server *srv, struct sift_err *err);
+void sift__record_stop(struct sift__server *srv);
+void sift__record_push(struct sift__server *srv, const struct sift_event *ev,
+                       const struct sift_verdict *v, int32_t duration);
+/* callsift_record_* lines for /metrics. */
+void sift__record_metrics(struct sift__server *srv, struct sift__buf *b);
 
 #endif

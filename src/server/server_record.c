@@ -71,8 +71,8 @@ static void record_one(struct sift__recorder *r, const struct item *it)
     r->v->score = it->score;
     if (sift_record_event(r->st, r->rep, &ev, r->v, it->duration, &err) !=
         SIFT_OK) {
-        /* Logged once per failure; a full disk fails every write, and
-         * the count in /metrics says how many. */
+        /* Each failure is logged and counted; the check was answered
+         * long ago and nothing else can be done about it here. */
         atomic_fetch_add(&r->errors, 1);
         sift__log("error", "logging a checked event: %s (%s)", err.msg,
                   sift_rc_name(err.rc));

@@ -13,11 +13,12 @@
  *
  * and the store's part of GET /v1/numbers/{n}, /v1/stats and /metrics.
  *
- * One struct sift_store serves the process; store_lock serialises every
- * call into it (store.h: one handle per thread or serialised). The
+ * One struct sift_store serves the request threads; store_lock serialises
+ * every call into it (store.h: one handle per thread or serialised). The
  * reputation index has its own lock and is updated after each committed
  * write, so the next check sees it. A write is acknowledged (201) only
- * after the store committed it.
+ * after the store committed it. Checked events are logged by the writer
+ * thread (server_record.c) on a second handle, started and drained here.
  *
  * Reporter identity (issue 4: one reporter counts once per number): the
  * SHA-256 of the bearer token, plus the body's "reporter" (an integrator
@@ -55,11 +56,16 @@ enum sift_rc sift__store_open(struct sift__server *srv, struct sift_err *err)
      * runs yet, so it may be attached now. */
     if (rc == SIFT_OK && srv->gen != NULL)
         sift_engine_set_reputation(srv->gen->eng, srv->rep);
+    /* Answered checks are logged by one writer with its own handle. */
+    if (rc == SIFT_OK)
+        rc = sift__record_start(srv, err);
     return rc;
 }
 
 void sift__store_close(struct sift__server *srv)
 {
+    /* Drain the writer first: it uses the index freed below. */
+    sift__record_stop(srv);
     sift_reputation_free(srv->rep);
     srv->rep = NULL;
     sift_store_close(srv->store);
@@ -439,6 +445,7 @@ void sift__store_metrics(struct sift__server *srv, struct sift__buf *b)
                    (long long)st.reports, (long long)st.lists,
                    (long long)st.calls, (long long)st.campaigns,
                    (long long)st.bytes, rs.numbers, rs.bytes);
+    sift__record_metrics(srv, b);
 }
 
 /* ---- GET /v1/numbers/{n}: the store's part -------------------------- */

@@ -274,6 +274,59 @@ req GET / -H "If-None-Match: $etag"
 [ "$code" = 304 ]
 check "GET / with its ETag: 304" $? "$code $etag"
 
+# ---- the server logs what it checks (issue 4) ----------------------------
+# A writer thread logs each answered check after the answer; wait for it
+# through /metrics rather than sleeping.
+recorded() {
+    req GET /metrics
+    printf '%s' "$body" | sed -n 's/^callsift_record_total //p'
+}
+wait_recorded() {
+    for _ in $(seq 1 100); do
+        [ "$(recorded)" -ge "$1" ] 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
+base=$(recorded)
+for i in 0 1 2 3 4 5 6 7 8 9; do
+    json /v1/calls/check "{\"from\":\"03-5555-0101\",\"to\":\"090-2000-000$i\"}"
+done
+wait_recorded $((base + 10))
+check "checks are logged by the writer (callsift_record_total)" $? "$(recorded)"
+json /v1/calls/check '{"from":"03-5555-0101","to":"090-2000-0010"}'
+[ "$code" = 200 ] && has '"CALL_BURST"'
+check "one caller checked against 10 callees: the next check has CALL_BURST" $? "${body:0:300}"
+base=$(recorded)
+for i in 1 2; do
+    json /v1/calls/check '{"from":"03-5555-0202","to":"090-3000-0000","duration":0}'
+done
+wait_recorded $((base + 2))
+json /v1/calls/check '{"from":"03-5555-0202","to":"090-3000-0000","duration":0}'
+[ "$code" = 200 ] && has '"CALL_REPEAT"' && has '^{"duration":0,'
+check "one caller checked 3 times to one callee: CALL_REPEAT (duration echoed)" $? "${body:0:300}"
+json /v1/calls/check '{"from":"03-5555-0202","duration":-1}'
+[ "$code" = 400 ] && has '"where":"$.duration"'
+check "a negative duration: 400 at \$.duration" $? "$code $body"
+json /v1/calls/check '{"from":"03-5555-0202","duration":"3s"}'
+[ "$code" = 400 ] && has '"where":"$.duration"'
+check "a duration that is not an integer: 400 at \$.duration" $? "$code $body"
+sagawa='【佐川急便】お荷物のお届けにあがりましたが宛先不明の為持ち帰りました。下記より配送状況をご確認ください。https://sagawa-check.example.top/track'
+for f in 080-2222-0001 080-2222-0002 070-2222-0003; do
+    json /v1/messages/check "{\"from\":\"$f\",\"text\":\"$sagawa\"}"
+done
+ok=1
+for _ in $(seq 1 100); do
+    req GET /v1/campaigns
+    if has 'sagawa-check' && has '"numbers":3'; then ok=0; break; fi
+    sleep 0.05
+done
+[ $ok = 0 ]
+check "one SMS text from 3 numbers via the API: GET /v1/campaigns lists it" $? "${body:0:400}"
+req GET /metrics
+has '^callsift_record_dropped_total 0$' && has '^callsift_record_errors_total 0$'
+check "GET /metrics: nothing dropped, no write failed" $? "$(printf '%s' "$body" | grep record)"
+
 # ---- logs ---------------------------------------------------------------
 ! grep -q '18776430291\|643-0291' "$tmp/server.log" && grep -q '+1877\*\*\*0291' "$tmp/server.log"
 check "logs: caller numbers redacted (+1877***0291)" $?

@@ -83,6 +83,7 @@ UAC_ID=$ROOT/tests/sip/uac_identity.xml
 X5U=https://certs.callsift.invalid/sti/leaf.pem
 STIR_CALLER=+14155550123
 US_CALLEE=+12125550100
+US_CALLEE2=+12125550101
 CONF=$W/callsift.conf
 cp "$ROOT/data/callsift.conf" "$CONF"
 stir_why=""
@@ -200,9 +201,13 @@ nrep=$(grep -c "callsift: block .*REP_REPORTED.*from=$SEED " "$W/kam.log")
 is "Kamailio logged the block with REP_REPORTED for each" "$nrep" 3
 
 # ---- 2: a domestic mobile ---------------------------------------------
-csv "$W/mobile.csv" "+819012345678;+819087654321;Tanaka;127.0.0.1;"
+# Three callees: callsift serve logs every check, and three calls to one
+# callee within a day are CALL_REPEAT (a label), which is not this case.
+csv "$W/mobile.csv" "+819012345678;+819087654321;Tanaka;127.0.0.1;" \
+    "+819012345678;+819087654322;Tanaka;127.0.0.1;" \
+    "+819012345678;+819087654323;Tanaka;127.0.0.1;"
 run_uac mobile "$SIP" "$W/mobile.csv" "$UAC" 3 10
-is "domestic mobile +819012345678 -> +819087654321: 3 calls get 200" \
+is "domestic mobile +819012345678 -> 3 callees: 3 calls get 200" \
     "$(counts mobile)" "608=0 603=0 486=0 433=0 487=0 200=3 failed=0"
 
 # ---- 3: a withheld caller (default: relayed with the label header) ------
@@ -241,6 +246,10 @@ if [ -n "$stir_why" ]; then
 else
     hdr=$(sign "$STIR_CALLER" "$US_CALLEE") # fresh: max_age is 60 s
     jws=${hdr%%;*}
+    # The passing call goes to a second callee: the server logs every
+    # check, and a third call to one callee would add CALL_REPEAT.
+    ok_hdr=$(sign "$STIR_CALLER" "$US_CALLEE2")
+    ok_jws=${ok_hdr%%;*}
     # Changed payload: attest A -> C in the claims, header and signature
     # kept (RFC 8225 §9: the signature covers header.payload).
     IFS=. read -r h p sig <<<"$jws"
@@ -253,7 +262,7 @@ else
     other=${other%%;*}
 
     before=$(metric 'callsift_signals_total{signal="STIR_PASS_A"}')
-    csv "$W/stir-ok.csv" "$STIR_CALLER;$US_CALLEE;Carrier;127.0.0.1;$jws;$X5U;"
+    csv "$W/stir-ok.csv" "$STIR_CALLER;$US_CALLEE2;Carrier;127.0.0.1;$ok_jws;$X5U;"
     run_uac stir-ok "$SIP" "$W/stir-ok.csv" "$UAC_ID" 1 10
     after=$(metric 'callsift_signals_total{signal="STIR_PASS_A"}')
     is "valid Identity (secsipidx, attest A): 200 and STIR_PASS_A" \

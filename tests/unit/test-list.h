@@ -13,6 +13,7 @@ TEST_DECLARE(util_err_set_formats_detail)
 #include "test-store-list.h"
 #include "test-reputation-list.h"
 #include "test-stir-list.h"
+#include "test-record-list.h"
 
 #define TEST_ENTRY(name) {#name, run_test_##name},
 
@@ -26,5 +27,6 @@ TEST_DECLARE(util_err_set_formats_detail)
     TEST_ENGINE_ENTRIES                                                        \
     TEST_STORE_ENTRIES                                                         \
     TEST_REPUTATION_ENTRIES                                                    \
-    TEST_STIR_ENTRIES
+    TEST_STIR_ENTRIES                                                          \
+    TEST_RECORD_ENTRIES
 /* clang-format on */
