@@ -18,6 +18,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
@@ -233,18 +234,24 @@ static enum sift_rc num_grow(struct num_table *t)
 {
     unsigned bits = t->bits ? t->bits + 1 : NUM_MIN_BITS;
     size_t cap = (size_t)1 << bits, mask = cap - 1;
-    struct num_slot *slots = sift_calloc(cap, sizeof(*slots));
+    struct num_slot *slots;
 
+    if (cap > SIZE_MAX / sizeof(*slots))
+        return SIFT_ENOMEM;
+    slots = sift_malloc(cap * sizeof(*slots));
     if (slots == NULL)
         return SIFT_ENOMEM;
     if (cap * sizeof(*slots) >= ((size_t)8 << 20)) {
         /* Huge pages spare the TLB a miss per lookup in a table of many
-         * MB (only advice: the allocator hook's memory is used as is). */
+         * MB (only advice: the allocator hook's memory is used as is).
+         * The advice must come before the pages are first touched, so
+         * the table is cleared after it, not allocated cleared. */
         uintptr_t a = ((uintptr_t)slots + 4095) & ~(uintptr_t)4095;
         uintptr_t e = ((uintptr_t)(slots + cap)) & ~(uintptr_t)4095;
         if (e > a)
             madvise((void *)a, e - a, MADV_HUGEPAGE);
     }
+    memset(slots, 0, cap * sizeof(*slots));
     for (size_t j = 0; j < t->cap; j++) {
         size_t i;
         if (t->slots[j].key == 0)

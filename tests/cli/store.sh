@@ -129,8 +129,11 @@ check "db check: ok" $?
 ftc=../shared/data/ftc-dnc-reported-numbers/90days.csv
 if [ -f "$ftc" ]; then
     head -2001 "$ftc" >"$tmp/ftc.csv"
+    ftc_min=1900
 else
+    # ../shared/data is absent (a clone without it): a small sample.
     printf 'pattern\r\n4692576503\r\n123\r\n4692576503\r\n' >"$tmp/ftc.csv"
+    ftc_min=2
 fi
 out1=$($bin import "$tmp/ftc.csv" --format ftc-dnc --db "$db" 2>"$tmp/err")
 rc=$?
@@ -140,7 +143,7 @@ out2=$($bin import "$tmp/ftc.csv" --format ftc-dnc --db "$db")
 check "import ftc-dnc twice: the second adds nothing" $?
 [ ! -s "$tmp/err" ]
 check "import: no progress bar when stderr is not a terminal" $?
-[ "$(sql "$db" "SELECT count(*) FROM reports WHERE source = 'import:ftc' AND category = 3 AND key LIKE '+1%'")" -ge 1900 ]
+[ "$(sql "$db" "SELECT count(*) FROM reports WHERE source = 'import:ftc' AND category = 3 AND key LIKE '+1%'")" -ge "$ftc_min" ]
 check "import ftc-dnc: E.164 keys, category robocall, source import:ftc" $?
 printf '{"number":"+819012340000","category":"scam","id":"j1"}\n{"number":12}\nnot json\n' >"$tmp/in.jsonl"
 out=$($bin import "$tmp/in.jsonl" --format jsonl --db "$db")
