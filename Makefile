@@ -50,6 +50,7 @@ ASAN_CLI   := $(CLI_SRC:%.c=$(BUILD)/asan/%.o)
 ASAN_UNIT  := $(UNIT_SRC:%.c=$(BUILD)/asan/%.o)
 
 .PHONY: all run test test-build unit bench fuzz install numbering-data eval \
+        examples \
         signal-docs \
         check-style deps clean pkg-check
 
@@ -89,6 +90,11 @@ $(BUILD)/asan/unit-tests: $(ASAN_UNIT) $(BUILD)/asan/libcallsift.a
 
 deps:
 	@scripts/install-deps
+
+# Explain a few example caller IDs, the seed's first.
+examples: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/run-examples $(BUILD)/callsift
 
 # Detection and false positives on the labelled cases and public SMS sets.
 eval: deps

@@ -144,6 +144,18 @@ enum sift_rc sift_store_remove_list(struct sift_store *st, int64_t id,
 enum sift_rc sift_store_add_call(struct sift_store *st, struct sift_call *c,
                                  struct sift_err *err);
 
+/*
+ * Group the writes made until sift_store_batch_commit() into one
+ * transaction (one fsync): each write still succeeds or fails alone (a
+ * savepoint), but none is committed, so none may be acknowledged, before
+ * the batch is. For the server's call log, written by one thread. A batch
+ * holds the write lock: keep it short.
+ */
+enum sift_rc sift_store_batch_begin(struct sift_store *st,
+                                    struct sift_err *err);
+enum sift_rc sift_store_batch_commit(struct sift_store *st,
+                                     struct sift_err *err);
+
 /* Delete calls older than before (the call log's retention, default 90
  * days in the CLI); *n_deleted counts them. Reports, lists and campaigns
  * are kept. */

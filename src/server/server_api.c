@@ -191,6 +191,57 @@ static bool call_duration(const struct sift_event_json *ej, int32_t *out,
  *  ...echo}
  * The answered event is handed to the writer thread (server_record.c),
  * which logs it; the check does not wait for that. */
+/*
+ * ?view=compact: the verdict as a SIP proxy needs it, small enough to be
+ * parsed again and again by Kamailio's jansson_get:
+ *   {"action":"warn","score":7.50,"reason":"SIG1,SIG2,SIG3",
+ *    "stir":"pass"|"failed"|null,"sip_code":438}
+ * reason names the three heaviest signals (ASCII, fit for a header).
+ */
+static void compact_verdict(const struct sift_verdict *v, const char *echo,
+                            struct sift__buf *out)
+{
+    size_t order[3] = {0, 0, 0}, n = 0;
+    char num[64];
+
+    for (size_t i = 0; i < v->n_signals; i++) {
+        size_t k = n < 3 ? n++ : 3;
+        if (k == 3 && v->signals[i].weight <= v->signals[order[2]].weight)
+            continue;
+        if (k == 3)
+            k = 2;
+        while (k > 0 &&
+               v->signals[order[k - 1]].weight < v->signals[i].weight) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+    sift__buf_adds(out, "{");
+    if (echo != NULL && echo[0] != '\0') {
+        sift__buf_adds(out, echo);
+        sift__buf_adds(out, ",");
+    }
+    sift__buf_adds(out, "\"action\":\"");
+    sift__buf_adds(out, sift_action_name(v->action));
+    snprintf(num, sizeof(num), "\",\"score\":%.2f,\"reason\":\"", v->score);
+    sift__buf_adds(out, num);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            sift__buf_adds(out, ",");
+        sift__buf_adds(out, v->signals[order[i]].name);
+    }
+    sift__buf_adds(out, "\",\"stir\":");
+    if (!v->stir.checked)
+        sift__buf_adds(out, "null");
+    else if (v->stir.status == SIFT_STIR_PASS)
+        sift__buf_adds(out, "\"pass\"");
+    else
+        sift__buf_adds(out, "\"failed\"");
+    snprintf(num, sizeof(num), ",\"sip_code\":%d}\n", v->stir.sip_code);
+    sift__buf_adds(out, num);
+}
+
 static void handle_check(struct sift__server *srv, const struct sift__req *req,
                          struct sift__resp *resp, enum sift_event_kind kind)
 {
@@ -244,6 +295,12 @@ static void handle_check(struct sift__server *srv, const struct sift__req *req,
                   sift__redact(srv, ej.ev.to, ej.ev.to ? ej.ev.to_len : 0, b,
                                sizeof(b)),
                   sift_action_name(t->v.action), t->v.score);
+    }
+    if (req->query_view != NULL && strcmp(req->query_view, "compact") == 0) {
+        compact_verdict(&t->v, ej.echo, &resp->body);
+        resp->status = 200;
+        sift__record_push(srv, &ej.ev, &t->v, duration);
+        goto out;
     }
     vj = verdict_json(t, &vlen);
     if (vj == NULL) {

@@ -354,6 +354,8 @@ static enum MHD_Result answer(struct http *h, struct MHD_Connection *c,
         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "lang");
     req.query_limit =
         MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "limit");
+    req.query_view =
+        MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
     resp.body = *b;
     if (r->method == SIFT__OPTIONS && srv->o.cors_origin != NULL) {
         /* CORS preflight (only with --cors ORIGIN). */

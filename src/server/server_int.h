@@ -84,6 +84,7 @@ struct sift__req {
     const char *path;          /* raw path, no query */
     const char *query_lang;    /* ?lang=ja|en or NULL */
     const char *query_limit;   /* ?limit=N or NULL */
+    const char *query_view;    /* ?view=compact or NULL */
     const char *authorization; /* header value or NULL */
     const char *content_type;
     const char *client; /* "127.0.0.1" */

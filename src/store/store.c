@@ -244,6 +244,21 @@ enum sift_rc sift_store_add_call(struct sift_store *st, struct sift_call *c,
     return st->ops->add_call(st, c, err);
 }
 
+enum sift_rc sift_store_batch_begin(struct sift_store *st, struct sift_err *err)
+{
+    if (st == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "no store");
+    return st->ops->batch_begin(st, err);
+}
+
+enum sift_rc sift_store_batch_commit(struct sift_store *st,
+                                     struct sift_err *err)
+{
+    if (st == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "no store");
+    return st->ops->batch_commit(st, err);
+}
+
 enum sift_rc sift_store_prune(struct sift_store *st, int64_t before,
                               int64_t *n_deleted, struct sift_err *err)
 {

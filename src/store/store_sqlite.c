@@ -110,6 +110,9 @@ enum stmt_id {
     S_BEGIN,
     S_COMMIT,
     S_ROLLBACK,
+    S_SAVEPOINT,
+    S_RELEASE,
+    S_ROLLBACK_TO,
     S_VERSION,
     S_ADD_REPORT,
     S_ADD_LIST,
@@ -139,6 +142,9 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
     [S_COMMIT] = "COMMIT",
     [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT w",
+    [S_RELEASE] = "RELEASE w",
+    [S_ROLLBACK_TO] = "ROLLBACK TO w",
     [S_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_version",
     [S_ADD_REPORT] =
         "INSERT INTO reports (key, category, comment, transcript, reporter,"
@@ -195,6 +201,7 @@ struct sqlite_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[S_COUNT];
     char path[1024];
+    bool batch; /* inside sift_store_batch_begin(): writes are savepoints */
 };
 
 static struct sqlite_store *B(struct sift_store *st)
@@ -268,16 +275,56 @@ static enum sift_rc run(struct sqlite_store *b, enum stmt_id id,
     return SIFT_OK;
 }
 
+/*
+ * One write is one transaction, or, inside a batch, one savepoint of the
+ * batch's transaction: a failed write then undoes itself only, and the
+ * batch commits (one fsync) at sift_store_batch_commit().
+ */
 static enum sift_rc tx_begin(struct sqlite_store *b, struct sift_err *err)
 {
+    if (b->batch)
+        return run(b, S_SAVEPOINT, "starting a write", err);
     return run(b, S_BEGIN, "starting a write", err);
 }
 
 static enum sift_rc tx_end(struct sqlite_store *b, enum sift_rc rc,
                            struct sift_err *err)
 {
+    if (b->batch) {
+        if (rc != SIFT_OK)
+            run(b, S_ROLLBACK_TO, "rolling back", NULL);
+        run(b, S_RELEASE, "releasing", rc == SIFT_OK ? err : NULL);
+        return rc;
+    }
     if (rc == SIFT_OK)
         rc = run(b, S_COMMIT, "committing", err);
+    if (rc != SIFT_OK && !sqlite3_get_autocommit(b->db))
+        run(b, S_ROLLBACK, "rolling back", NULL);
+    return rc;
+}
+
+static enum sift_rc sq_batch_begin(struct sift_store *st, struct sift_err *err)
+{
+    struct sqlite_store *b = B(st);
+    enum sift_rc rc;
+
+    if (b->batch)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "a batch is open");
+    rc = run(b, S_BEGIN, "starting a batch", err);
+    if (rc == SIFT_OK)
+        b->batch = true;
+    return rc;
+}
+
+static enum sift_rc sq_batch_commit(struct sift_store *st, struct sift_err *err)
+{
+    struct sqlite_store *b = B(st);
+    enum sift_rc rc;
+
+    if (!b->batch)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "no batch is open");
+    b->batch = false;
+    rc = run(b, S_COMMIT, "committing a batch", err);
     if (rc != SIFT_OK && !sqlite3_get_autocommit(b->db))
         run(b, S_ROLLBACK, "rolling back", NULL);
     return rc;
@@ -977,6 +1024,8 @@ const struct sift__store_ops sift__store_sqlite_ops = {
     .add_list = sq_add_list,
     .remove_list = sq_remove_list,
     .add_call = sq_add_call,
+    .batch_begin = sq_batch_begin,
+    .batch_commit = sq_batch_commit,
     .prune = sq_prune,
     .put_campaign = sq_put_campaign,
     .campaign_number = sq_campaign_number,

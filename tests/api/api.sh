@@ -83,6 +83,9 @@ check "POST /v1/calls/check: seed voicemail is block, id echoed, signals and adv
 printf '%s' "$hdrs" | grep -qi '^Content-Type: application/json; charset=utf-8' &&
     ! printf '%s' "$hdrs" | grep -qi '^Access-Control-Allow-Origin'
 check "check: JSON content type, no CORS header by default" $?
+json '/v1/calls/check?view=compact' "{\"id\":8,\"from\":\"$seed_num\",\"to\":\"090-1234-5678\",\"text\":\"$seed\"}"
+[ "$code" = 200 ] && has '^{"id":8,"action":"block","score":[0-9.]*,"reason":"[A-Z_]*,[A-Z_]*,[A-Z_]*","stir":null,"sip_code":0}$'
+check "check ?view=compact: action, score, the three heaviest signals" $? "$code $body"
 json /v1/messages/check '{"from":"NTT-Finance","text":"【NTTファイナンス】ご利用料金のお支払い確認が取れておりません。https://ntt-finance.example.top/pay","x":[1,2]}'
 [ "$code" = 200 ] && has '^{"x":\[1,2\],"action":"\(warn\|block\)"'
 check "POST /v1/messages/check: an SMS, unknown fields echoed" $? "$code $body"
