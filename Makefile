@@ -137,6 +137,7 @@ check-style:
 	@scripts/check-style
 
 numbering-data:
+	@scripts/install-deps data
 	/usr/bin/python3 scripts/gen-numbering
 
 install: all
