@@ -698,7 +698,11 @@ enum sift_rc sift_orgs_load(struct sift_orgs **out, const char *dir,
         rc = load_file(orgs, names[i], err);
     if (rc == SIFT_OK) {
         rc = build_index(orgs);
-        if (rc != SIFT_OK)
+        if (rc == SIFT_ETOOBIG)
+            sift__err_set(err, rc, dir,
+                          "the aliases or brand tokens add up to more than "
+                          "32767 bytes: too many for one matcher");
+        else if (rc != SIFT_OK)
             sift__err_set(err, rc, dir, "out of memory");
     }
     if (rc == SIFT_OK) {
