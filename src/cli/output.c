@@ -5,35 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-
-/* Length of the valid UTF-8 sequence at s (1..4), or 0 if invalid. */
-static size_t utf8_len(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-            return 0;
-        if (s[0] == 0xe0 && s[1] < 0xa0)
-            return 0;
-        if (s[0] == 0xed && s[1] > 0x9f)
-            return 0;
-        return 3;
-    }
-    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-            (s[3] & 0xc0) != 0x80)
-            return 0;
-        if (s[0] == 0xf0 && s[1] < 0x90)
-            return 0;
-        if (s[0] == 0xf4 && s[1] > 0x8f)
-            return 0;
-        return 4;
-    }
-    return 0;
-}
+#include "util/util.h"
 
 void sift_cli_json_str(FILE *f, const char *s)
 {
@@ -41,7 +13,7 @@ void sift_cli_json_str(FILE *f, const char *s)
 
     fputc('"', f);
     while (*p) {
-        size_t n = utf8_len(p);
+        size_t n = sift__utf8_seq(p);
         if (*p == '"' || *p == '\\') {
             fputc('\\', f);
             fputc(*p++, f);

@@ -15,30 +15,6 @@
 #include "engine_int.h"
 #include "util/util.h"
 
-static size_t utf8_seq(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-            return 0;
-        return 3;
-    }
-    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-            (s[3] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 static void jstr(struct sift__sbuf *sb, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -60,7 +36,7 @@ static void jstr(struct sift__sbuf *sb, const char *s)
             }
             if (*p < 0x80)
                 break;
-            n = utf8_seq(p);
+            n = sift__utf8_seq(p);
             if (n == 0)
                 break;
             p += n;

@@ -67,6 +67,11 @@ void sift__sbuf_addf(struct sift__sbuf *sb, const char *fmt, ...)
  * size > 0. Returns strlen(src). */
 size_t sift__strlcpy(char *dst, const char *src, size_t size);
 
+/* Length (1-4) of the valid UTF-8 sequence at the start of the
+ * NUL-terminated s, or 0 when it is not valid UTF-8 (overlong forms and
+ * surrogates included). Never reads past a NUL. */
+size_t sift__utf8_seq(const unsigned char *s);
+
 /* Parse a non-negative decimal integer of the whole string s into *out.
  * Returns false on junk, an empty string or overflow past max. */
 bool sift__parse_uint(const char *s, unsigned long long max,

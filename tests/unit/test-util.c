@@ -55,3 +55,16 @@ TEST_IMPL(util_err_set_formats_detail)
     ASSERT_EQ(sb.len, 11);
     return 0;
 }
+
+TEST_IMPL(util_utf8_seq_validates)
+{
+    ASSERT_EQ(sift__utf8_seq((const unsigned char *)"a"), 1);
+    ASSERT_EQ(sift__utf8_seq((const unsigned char *)"\xc3\xa9"), 2);
+    ASSERT_EQ(sift__utf8_seq((const unsigned char *)"\xe8\xa9\x90"), 3);
+    ASSERT_EQ(sift__utf8_seq((const unsigned char *)"\xf0\x9f\x93\x9e"), 4);
+    ASSERT_EQ(sift__utf8_seq((const unsigned char *)"\xc0\x80"), 0);
+    ASSERT_EQ(sift__utf8_seq((const unsigned char *)"\xed\xa0\x80"), 0);
+    ASSERT_EQ(sift__utf8_seq((const unsigned char *)"\xe3\x81"), 0);
+    ASSERT_EQ(sift__utf8_seq((const unsigned char *)"\xff"), 0);
+    return 0;
+}
