@@ -113,15 +113,15 @@ struct sift_engine {
     size_t n_bufs;
 
     struct signal_def *signals; /* sorted by name */
-    size_t n_signals;
+    size_t n_signals, cap_signals;
     size_t builtin[SIG_BUILTIN_COUNT]; /* index into signals */
     long known[K_COUNT];               /* index into signals, or -1 */
     struct sift_signal_info *infos;    /* for sift_engine_signals() */
 
     struct watch_entry *watch;
-    size_t n_watch;
+    size_t n_watch, cap_watch;
     struct advice_def *advice;
-    size_t n_advice;
+    size_t n_advice, cap_advice;
 
     char home_region[4];
     size_t max_text;

@@ -166,55 +166,99 @@ const struct advice_def *sift__engine_advice(const struct sift_engine *eng,
     return NULL;
 }
 
-static enum sift_rc load_signals(struct sift_engine *eng, const char *path,
-                                 struct sift_err *err)
+/*
+ * Make room for one more element in *v (n used, *cap allocated, elem
+ * bytes each). Returns false on ENOMEM, leaving *v as it was.
+ */
+static bool grow(void **v, size_t n, size_t *cap, size_t elem)
+{
+    void *p;
+    size_t c;
+
+    if (n < *cap)
+        return true;
+    c = *cap ? *cap * 2 : 16;
+    p = sift_realloc(*v, c * elem);
+    if (p == NULL)
+        return false;
+    *v = p;
+    *cap = c;
+    return true;
+}
+
+/* One row of a TSV data file, its fields cut in place in the file's
+ * buffer (which lives as long as the engine). */
+typedef enum sift_rc (*row_fn)(struct sift_engine *eng, char **f,
+                               const char *path, unsigned lineno,
+                               struct sift_err *err);
+
+/*
+ * The TSV data files (signals.tsv, watchlist, advice.tsv): blank lines
+ * and '#' comments skipped, each other line valid UTF-8 with exactly
+ * n_fields tab-separated fields (expect says which), handed to row.
+ */
+static enum sift_rc load_tsv(struct sift_engine *eng, const char *path,
+                             size_t n_fields, const char *expect, row_fn row,
+                             struct sift_err *err)
 {
     struct sift__lines it;
     struct sift_str line;
-    char *data;
-    size_t len, cap = 64;
+    char *data, *f[8];
+    size_t len;
     enum sift_rc rc;
 
     rc = read_file(eng, path, &data, &len, err);
     if (rc != SIFT_OK)
         return rc;
-    eng->signals = sift_calloc(cap, sizeof(*eng->signals));
-    if (eng->signals == NULL)
-        return SIFT_ENOMEM;
     sift__lines_init(&it, data, len);
     while (sift__lines_next(&it, &line)) {
-        char *f[4];
-        struct signal_def *d;
-        struct sift_str w;
         if (line.len == 0 || line.p[0] == '#')
             continue;
         if (sift__utf8_valid_prefix(line.p, line.len) != line.len)
             return bad(err, path, it.lineno, "invalid UTF-8");
-        if (split_tabs(line, f, 4) != 4)
-            return bad(err, path, it.lineno,
-                       "expected NAME, WEIGHT, REASON_JA, REASON_EN "
-                       "separated by tabs");
-        if (eng->n_signals == cap) {
-            struct signal_def *v;
-            cap *= 2;
-            v = sift_realloc(eng->signals, cap * sizeof(*v));
-            if (v == NULL)
-                return SIFT_ENOMEM;
-            eng->signals = v;
-        }
-        d = &eng->signals[eng->n_signals];
-        memset(d, 0, sizeof(*d));
-        d->info.name = f[0];
-        w.p = f[1];
-        w.len = strlen(f[1]);
-        if (!sift__str_to_double(w, &d->info.weight))
-            return bad(err, path, it.lineno, "the weight is not a number");
-        d->info.reason_ja = f[2];
-        d->info.reason_en = f[3];
-        if (!f[2][0] || !f[3][0])
-            return bad(err, path, it.lineno, "a reason is empty");
-        eng->n_signals++;
+        if (split_tabs(line, f, n_fields) != n_fields)
+            return bad(err, path, it.lineno, expect);
+        rc = row(eng, f, path, it.lineno, err);
+        if (rc != SIFT_OK)
+            return rc;
     }
+    return SIFT_OK;
+}
+
+static enum sift_rc signal_row(struct sift_engine *eng, char **f,
+                               const char *path, unsigned lineno,
+                               struct sift_err *err)
+{
+    struct signal_def *d;
+    struct sift_str w = {f[1], strlen(f[1])};
+
+    if (!grow((void **)&eng->signals, eng->n_signals, &eng->cap_signals,
+              sizeof(*d)))
+        return SIFT_ENOMEM;
+    d = &eng->signals[eng->n_signals];
+    memset(d, 0, sizeof(*d));
+    d->info.name = f[0];
+    if (!sift__str_to_double(w, &d->info.weight))
+        return bad(err, path, lineno, "the weight is not a number");
+    d->info.reason_ja = f[2];
+    d->info.reason_en = f[3];
+    if (!f[2][0] || !f[3][0])
+        return bad(err, path, lineno, "a reason is empty");
+    eng->n_signals++;
+    return SIFT_OK;
+}
+
+static enum sift_rc load_signals(struct sift_engine *eng, const char *path,
+                                 struct sift_err *err)
+{
+    enum sift_rc rc;
+
+    rc = load_tsv(eng, path, 4,
+                  "expected NAME, WEIGHT, REASON_JA, REASON_EN separated by "
+                  "tabs",
+                  signal_row, err);
+    if (rc != SIFT_OK)
+        return rc;
     qsort(eng->signals, eng->n_signals, sizeof(*eng->signals), cmp_signal);
     for (size_t i = 1; i < eng->n_signals; i++)
         if (strcmp(eng->signals[i - 1].info.name, eng->signals[i].info.name) ==
@@ -464,93 +508,47 @@ static enum sift_rc load_config(struct sift_engine *eng, const char *path,
     return SIFT_OK;
 }
 
-static enum sift_rc load_watchlist(struct sift_engine *eng, const char *path,
-                                   struct sift_err *err)
+static enum sift_rc watch_row(struct sift_engine *eng, char **f,
+                              const char *path, unsigned lineno,
+                              struct sift_err *err)
 {
-    struct sift__lines it;
-    struct sift_str line;
-    char *data;
-    size_t len, cap = 0;
-    enum sift_rc rc;
+    struct watch_entry *w;
+    struct sift_str ws = {f[1], strlen(f[1])};
 
-    rc = read_file(eng, path, &data, &len, err);
-    if (rc != SIFT_OK)
-        return rc;
-    sift__lines_init(&it, data, len);
-    while (sift__lines_next(&it, &line)) {
-        char *f[5];
-        struct watch_entry *w;
-        struct sift_str ws;
-        if (line.len == 0 || line.p[0] == '#')
-            continue;
-        if (sift__utf8_valid_prefix(line.p, line.len) != line.len)
-            return bad(err, path, it.lineno, "invalid UTF-8");
-        if (split_tabs(line, f, 5) != 5)
-            return bad(err, path, it.lineno,
-                       "expected PREFIX, WEIGHT, REASON_JA, REASON_EN, "
-                       "SOURCE separated by tabs");
-        if (eng->n_watch == cap) {
-            struct watch_entry *v;
-            cap = cap ? cap * 2 : 16;
-            v = sift_realloc(eng->watch, cap * sizeof(*v));
-            if (v == NULL)
-                return SIFT_ENOMEM;
-            eng->watch = v;
-        }
-        w = &eng->watch[eng->n_watch];
-        w->prefix = f[0];
-        if (!(f[0][0] == '+' || sift__is_digit((unsigned char)f[0][0]) ||
-              strcmp(f[0], "[withheld]") == 0 ||
-              strcmp(f[0], "[unavailable]") == 0))
-            return bad(err, path, it.lineno,
-                       "a prefix is +DIGITS, DIGITS (national) or "
-                       "[withheld] / [unavailable]");
-        ws.p = f[1];
-        ws.len = strlen(f[1]);
-        if (!sift__str_to_double(ws, &w->weight))
-            return bad(err, path, it.lineno, "the weight is not a number");
-        w->ja = f[2];
-        w->en = f[3];
-        eng->n_watch++;
-    }
+    if (!grow((void **)&eng->watch, eng->n_watch, &eng->cap_watch, sizeof(*w)))
+        return SIFT_ENOMEM;
+    w = &eng->watch[eng->n_watch];
+    w->prefix = f[0];
+    if (!(f[0][0] == '+' || sift__is_digit((unsigned char)f[0][0]) ||
+          strcmp(f[0], "[withheld]") == 0 ||
+          strcmp(f[0], "[unavailable]") == 0))
+        return bad(err, path, lineno,
+                   "a prefix is +DIGITS, DIGITS (national) or "
+                   "[withheld] / [unavailable]");
+    if (!sift__str_to_double(ws, &w->weight))
+        return bad(err, path, lineno, "the weight is not a number");
+    w->ja = f[2];
+    w->en = f[3];
+    eng->n_watch++;
     return SIFT_OK;
 }
 
-static enum sift_rc load_advice(struct sift_engine *eng, const char *path,
-                                struct sift_err *err)
+static enum sift_rc advice_row(struct sift_engine *eng, char **f,
+                               const char *path, unsigned lineno,
+                               struct sift_err *err)
 {
-    struct sift__lines it;
-    struct sift_str line;
-    char *data;
-    size_t len, cap = 0;
-    enum sift_rc rc;
+    struct advice_def *a;
 
-    rc = read_file(eng, path, &data, &len, err);
-    if (rc != SIFT_OK)
-        return rc;
-    sift__lines_init(&it, data, len);
-    while (sift__lines_next(&it, &line)) {
-        char *f[3];
-        if (line.len == 0 || line.p[0] == '#')
-            continue;
-        if (sift__utf8_valid_prefix(line.p, line.len) != line.len)
-            return bad(err, path, it.lineno, "invalid UTF-8");
-        if (split_tabs(line, f, 3) != 3)
-            return bad(err, path, it.lineno,
-                       "expected ID, JA, EN separated by tabs");
-        if (eng->n_advice == cap) {
-            struct advice_def *v;
-            cap = cap ? cap * 2 : 16;
-            v = sift_realloc(eng->advice, cap * sizeof(*v));
-            if (v == NULL)
-                return SIFT_ENOMEM;
-            eng->advice = v;
-        }
-        eng->advice[eng->n_advice].id = f[0];
-        eng->advice[eng->n_advice].ja = f[1];
-        eng->advice[eng->n_advice].en = f[2];
-        eng->n_advice++;
-    }
+    (void)path;
+    (void)lineno;
+    (void)err;
+    if (!grow((void **)&eng->advice, eng->n_advice, &eng->cap_advice,
+              sizeof(*a)))
+        return SIFT_ENOMEM;
+    a = &eng->advice[eng->n_advice++];
+    a->id = f[0];
+    a->ja = f[1];
+    a->en = f[2];
     return SIFT_OK;
 }
 
@@ -759,9 +757,13 @@ enum sift_rc sift_engine_new(struct sift_engine **out,
     if (rc == SIFT_OK)
         rc = make_stir(eng, err);
     if (rc == SIFT_OK)
-        rc = load_watchlist(eng, DATA("watchlist"), err);
+        rc = load_tsv(eng, DATA("watchlist"), 5,
+                      "expected PREFIX, WEIGHT, REASON_JA, REASON_EN, SOURCE "
+                      "separated by tabs",
+                      watch_row, err);
     if (rc == SIFT_OK)
-        rc = load_advice(eng, DATA("advice.tsv"), err);
+        rc = load_tsv(eng, DATA("advice.tsv"), 3,
+                      "expected ID, JA, EN separated by tabs", advice_row, err);
     if (rc == SIFT_OK)
         rc = load_rules(
             eng, DATA("rules"),
