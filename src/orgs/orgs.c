@@ -853,11 +853,16 @@ static int on_brand(void *vctx, uint32_t id, size_t end)
 {
     struct brand_ctx *c = vctx;
     const struct org_slot *s = &c->orgs->orgs[id >> 8];
+    const char *token = s->brands.v[id & 0xff];
 
     (void)end;
-    c->org = &s->pub;
-    c->token = s->brands.v[id & 0xff];
-    return 1; /* the first token found answers */
+    /* The longest token found names the look-alike best ("ntt-finance"
+     * rather than its prefix "ntt-fin"). */
+    if (c->token == NULL || strlen(token) > strlen(c->token)) {
+        c->org = &s->pub;
+        c->token = token;
+    }
+    return 0;
 }
 
 const struct sift_org *sift_orgs_brand_in(const struct sift_orgs *orgs,
