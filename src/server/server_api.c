@@ -9,9 +9,11 @@
  * (sift__rc_status). Checks are reads: they change nothing a person sees,
  * so they are open unless --require-token-for-reads.
  *
- * Per thread, a verdict (about 40 KiB) and its JSON buffer are kept in
- * thread-specific storage, so a check allocates nothing of its own beyond
- * what the event parser does.
+ * Per thread, a verdict (about 40 KiB) is kept in thread-specific
+ * storage, and its JSON is written straight into the response body
+ * (which server_http.c hands to libmicrohttpd without a copy), so a check
+ * allocates nothing of its own beyond the body and what the event parser
+ * does.
  */
 #include <jansson.h>
 #include <pthread.h>
@@ -24,13 +26,13 @@
 #include "util/file.h"
 #include "util/util.h"
 
-#define VERDICT_JSON_START (64 * 1024)
+/* Room reserved before writing a verdict in place: the answer to a
+ * typical call (about 6 KiB) fits without a second pass. */
+#define VERDICT_JSON_GUESS (8 * 1024)
 #define VERDICT_JSON_MAX   (1024 * 1024)
 
 struct tls {
     struct sift_verdict v;
-    char *json;
-    size_t json_size;
 };
 
 static pthread_key_t tls_key;
@@ -38,10 +40,7 @@ static pthread_once_t tls_once = PTHREAD_ONCE_INIT;
 
 static void tls_free(void *p)
 {
-    struct tls *t = p;
-    if (t != NULL)
-        sift_free(t->json);
-    sift_free(t);
+    sift_free(p);
 }
 
 static void tls_make_key(void)
@@ -60,35 +59,30 @@ static struct tls *tls_get(void)
     t = sift_calloc(1, sizeof(*t));
     if (t == NULL)
         return NULL;
-    t->json = sift_malloc(VERDICT_JSON_START);
-    if (t->json == NULL) {
-        sift_free(t);
-        return NULL;
-    }
-    t->json_size = VERDICT_JSON_START;
     pthread_setspecific(tls_key, t);
     return t;
 }
 
-/* The verdict as JSON in the thread's buffer; NULL when out of memory or
- * over VERDICT_JSON_MAX. */
-static const char *verdict_json(struct tls *t, size_t *len)
+/* Append the verdict's JSON object to out, written in place; *at is
+ * where it starts (its '{'). false when out of memory or over
+ * VERDICT_JSON_MAX. */
+static bool add_verdict_json(const struct sift_verdict *v,
+                             struct sift__buf *out, size_t *at)
 {
-    size_t need = sift_verdict_json(&t->v, t->json, t->json_size);
+    size_t room, need;
 
-    if (need >= t->json_size) {
-        char *p;
-        if (need + 1 > VERDICT_JSON_MAX)
-            return NULL;
-        p = sift_realloc(t->json, need + 1);
-        if (p == NULL)
-            return NULL;
-        t->json = p;
-        t->json_size = need + 1;
-        need = sift_verdict_json(&t->v, t->json, t->json_size);
+    if (!sift__buf_reserve(out, VERDICT_JSON_GUESS))
+        return false;
+    room = out->cap - out->len;
+    need = sift_verdict_json(v, out->p + out->len, room);
+    if (need >= room) {
+        if (need > VERDICT_JSON_MAX || !sift__buf_reserve(out, need))
+            return false;
+        need = sift_verdict_json(v, out->p + out->len, out->cap - out->len);
     }
-    *len = need;
-    return t->json;
+    *at = out->len;
+    out->len += need;
+    return true;
 }
 
 int sift__rc_status(enum sift_rc rc)
@@ -249,8 +243,8 @@ static void handle_check(struct sift__server *srv, const struct sift__req *req,
     struct sift_err err = {0};
     struct sift__gen *g = NULL;
     struct tls *t = tls_get();
-    const char *vj;
-    size_t vlen = 0;
+    size_t at = 0;
+    bool echo;
     int32_t duration = -1;
     enum sift_rc rc;
 
@@ -302,20 +296,20 @@ static void handle_check(struct sift__server *srv, const struct sift__req *req,
         sift__record_push(srv, &ej.ev, &t->v, duration);
         goto out;
     }
-    vj = verdict_json(t, &vlen);
-    if (vj == NULL) {
+    /* {echo members, verdict members}: the echo first, then the verdict
+     * written after it with its '{' turned into the ','. */
+    echo = ej.echo != NULL && ej.echo[0] != '\0';
+    if (echo) {
+        sift__buf_adds(&resp->body, "{");
+        sift__buf_adds(&resp->body, ej.echo);
+    }
+    if (!add_verdict_json(&t->v, &resp->body, &at)) {
         sift__api_error(resp, 500, "ETOOBIG", "the verdict is too large", "");
         goto out;
     }
+    if (echo)
+        resp->body.p[at] = ',';
     resp->status = 200;
-    if (ej.echo != NULL && ej.echo[0] != '\0') {
-        sift__buf_adds(&resp->body, "{");
-        sift__buf_adds(&resp->body, ej.echo);
-        sift__buf_adds(&resp->body, ",");
-        sift__buf_add(&resp->body, vj + 1, vlen - 1);
-    } else {
-        sift__buf_add(&resp->body, vj, vlen);
-    }
     sift__buf_add(&resp->body, "\n", 1);
     sift__record_push(srv, &ej.ev, &t->v, duration);
 out:
@@ -369,8 +363,7 @@ static void handle_number(struct sift__server *srv, const char *enc,
     struct sift_err err = {0};
     struct sift__gen *g;
     struct tls *t = tls_get();
-    const char *vj;
-    size_t vlen = 0;
+    size_t at = 0;
     enum sift_rc rc;
 
     if (t == NULL) {
@@ -401,17 +394,18 @@ static void handle_number(struct sift__server *srv, const char *enc,
         error_rc(resp, &err);
         return;
     }
-    vj = verdict_json(t, &vlen);
-    if (vj == NULL) {
+    sift__buf_adds(&resp->body, "{\"input\":");
+    sift__buf_json_str(&resp->body, raw, (size_t)-1);
+    /* The verdict's members, written in place: its '{' becomes the ','
+     * after "input" and its closing brace is dropped ... */
+    if (!add_verdict_json(&t->v, &resp->body, &at)) {
         sift__api_error(resp, 500, "ETOOBIG", "the verdict is too large", "");
         return;
     }
+    resp->body.p[at] = ',';
+    resp->body.len--;
+    resp->body.p[resp->body.len] = '\0';
     resp->status = 200;
-    sift__buf_adds(&resp->body, "{\"input\":");
-    sift__buf_json_str(&resp->body, raw, (size_t)-1);
-    sift__buf_adds(&resp->body, ",");
-    /* The verdict's members without its closing brace ... */
-    sift__buf_add(&resp->body, vj + 1, vlen - 2);
     /* ... then what the store knows. */
     sift__store_number_json(
         srv, &t->v.caller,

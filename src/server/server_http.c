@@ -8,6 +8,9 @@
  * response is created from one memory buffer, so the header and the body
  * leave in one send (libmicrohttpd corks and uncorks the socket around it,
  * and sets TCP_NODELAY): no 40 ms Nagle wait on kept-alive connections.
+ * The buffer is not copied: the handler's body is handed over (freed when
+ * the response is), and a web file is sent from its generation, whose
+ * reference the response holds until it is freed.
  *
  * Limits (docs/cli/serve.md):
  *   - connections in all (CONNECTION_LIMIT) and per address
@@ -41,6 +44,9 @@
 #define HEADER_MEMORY (16 * 1024)
 #define BACKLOG       1024
 #define RESP_MAX      (4u << 20)
+/* A response body starts this big: a check's answer (about 6 KiB) is
+ * written without growing it. */
+#define RESP_START (16 * 1024)
 
 /* One per socket: the watchdog's view. */
 struct conn {
@@ -181,7 +187,10 @@ static void resp_make_key(void)
     pthread_key_create(&resp_key, resp_buf_free);
 }
 
-/* The thread's response buffer, reused request after request. */
+/* The thread's response buffer. Its bytes go to libmicrohttpd with each
+ * answer (send_resp), so it is usually empty here and gets a fresh
+ * RESP_START; one kept after an error path is reused. NULL when out of
+ * memory. */
 static struct sift__buf *resp_buf(void)
 {
     struct sift__buf *b;
@@ -196,12 +205,17 @@ static struct sift__buf *resp_buf(void)
         pthread_setspecific(resp_key, b);
     }
     sift__buf_reset(b);
-    /* A buffer that once grew for a big answer shrinks back. */
-    if (b->cap > 256 * 1024) {
-        sift__buf_release(b);
-        sift__buf_init(b, RESP_MAX);
+    if (b->p == NULL && !sift__buf_reserve(b, RESP_START - 1)) {
+        b->over = false;
+        return NULL;
     }
     return b;
+}
+
+/* libmicrohttpd is done with a web file: drop the generation. */
+static void gen_release(void *cls)
+{
+    sift__gen_put(cls);
 }
 
 static const char csp[] =
@@ -241,12 +255,26 @@ static enum MHD_Result send_resp(struct http *h, struct MHD_Connection *c,
             len = 0;
         }
     }
-    /* MUST_COPY: the bytes are copied before the generation (static
-     * files) or the thread's buffer is reused. */
-    mr = MHD_create_response_from_buffer(len, (void *)data,
-                                         MHD_RESPMEM_MUST_COPY);
-    sift__gen_put(resp->hold);
-    resp->hold = NULL;
+    /* No copy: a web file's bytes stay with their generation, whose
+     * reference the response now holds; the body buffer itself becomes
+     * the response's (the caller's buffer is left empty). */
+    if (resp->static_body != NULL) {
+        mr = MHD_create_response_from_buffer_with_free_callback_cls(
+            len, (void *)data, gen_release, resp->hold);
+        if (mr == NULL)
+            sift__gen_put(resp->hold);
+        resp->hold = NULL;
+    } else if (resp->body.p != NULL) {
+        mr = MHD_create_response_from_buffer_with_free_callback(
+            len, resp->body.p, sift_free);
+        if (mr != NULL) {
+            resp->body.p = NULL;
+            resp->body.len = resp->body.cap = 0;
+        }
+    } else {
+        mr = MHD_create_response_from_buffer(0, (void *)"",
+                                             MHD_RESPMEM_PERSISTENT);
+    }
     if (mr == NULL)
         return MHD_NO;
     MHD_add_response_header(mr, "Content-Type",
