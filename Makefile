@@ -168,5 +168,5 @@ include tests/fuzz/fuzz.mk
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/tests/eval/eval.d
 -include $(ASAN_LIB:.o=.d) $(ASAN_CLI:.o=.d) $(ASAN_UNIT:.o=.d)

@@ -136,6 +136,12 @@ bool sift_text_rules_from_cache(const struct sift_text_rules *rules);
  * freed first. */
 void sift_text_rules_free(struct sift_text_rules *rules);
 
+/* Names (signals and atoms) the rules define, and the name of index i
+ * (0 <= i < that count); a hit's name_id is such an index. Stable for the
+ * life of rules: callers may map them to their own tables once. */
+size_t sift_text_rules_names(const struct sift_text_rules *rules);
+const char *sift_text_rules_name(const struct sift_text_rules *rules, size_t i);
+
 /* Number of rule lines loaded (for logs and tests). */
 size_t sift_text_rules_count(const struct sift_text_rules *rules);
 
@@ -165,6 +171,7 @@ void sift_text_scratch_free(struct sift_text_scratch *scratch);
 /* One signal that fired. */
 struct sift_text_hit {
     const char *name; /* "TEXT_PRESS_DIGIT"; borrowed from the rules */
+    unsigned name_id; /* name's index (sift_text_rules_name()) */
     double weight;    /* the highest weight among its lines that fired */
     const char *note; /* the strongest line's NOTE (its source) */
     const char *file; /* the strongest line's rules file, as loaded */

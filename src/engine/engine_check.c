@@ -84,55 +84,78 @@ static void ctx_put(const struct sift_engine *ceng, struct check_ctx *c)
 /* A {name} in a template and what replaces it. */
 struct placeholder {
     const char *name; /* "{evidence}" */
+    size_t len;       /* strlen(name) */
     const char *value;
 };
 
+#define PH(name, value)                                                        \
+    {                                                                          \
+        name, sizeof(name) - 1, value                                          \
+    }
+
+/* Append len bytes of s to dst (size bytes, *o used), as much as fits;
+ * returns false when something was cut. */
+static bool put(char *dst, size_t size, size_t *o, const char *s, size_t len)
+{
+    size_t room = size - 1 - *o;
+
+    if (len > room) {
+        memcpy(dst + *o, s, room);
+        *o += room;
+        return false;
+    }
+    memcpy(dst + *o, s, len);
+    *o += len;
+    return true;
+}
+
 /*
  * Fill a template: each {name} of ph[] is replaced, other text copied in
- * spans (this runs for every signal that fires, so no per-character
- * work). A truncated result never ends in half a UTF-8 character.
+ * spans (this runs for every signal that fires and every step of advice,
+ * so no per-character work). A truncated result never ends in half a
+ * UTF-8 character. size > 0.
  */
 static void fill(char *dst, size_t size, const char *tmpl,
                  const struct placeholder *ph, size_t n_ph)
 {
-    struct sift__sbuf sb;
+    size_t o = 0;
+    bool whole = true;
 
-    sift__sbuf_init(&sb, dst, size);
-    for (;;) {
-        const char *brace = strchr(tmpl, '{');
+    while (whole) {
+        const char *brace = n_ph ? strchr(tmpl, '{') : NULL;
         size_t k;
+
         if (brace == NULL) {
-            sift__sbuf_adds(&sb, tmpl);
+            whole = put(dst, size, &o, tmpl, strlen(tmpl));
             break;
         }
-        sift__sbuf_add(&sb, tmpl, (size_t)(brace - tmpl));
-        for (k = 0; k < n_ph; k++) {
-            size_t nl = strlen(ph[k].name);
-            if (strncmp(brace, ph[k].name, nl) == 0) {
-                sift__sbuf_adds(&sb, ph[k].value ? ph[k].value : "");
-                tmpl = brace + nl;
+        whole = put(dst, size, &o, tmpl, (size_t)(brace - tmpl));
+        for (k = 0; k < n_ph; k++)
+            if (strncmp(brace, ph[k].name, ph[k].len) == 0)
                 break;
-            }
-        }
-        if (k == n_ph) {
-            sift__sbuf_addc(&sb, '{');
+        if (k < n_ph) {
+            const char *val = ph[k].value ? ph[k].value : "";
+
+            whole = whole && put(dst, size, &o, val, strlen(val));
+            tmpl = brace + ph[k].len;
+        } else {
+            whole = whole && put(dst, size, &o, "{", 1);
             tmpl = brace + 1;
         }
     }
-    if (sb.len >= size && size > 0) {
-        size_t n = strlen(dst);
-        while (n > 0 && ((unsigned char)dst[n - 1] & 0xc0) == 0x80)
-            n--;
-        if (n > 0 && (unsigned char)dst[n - 1] >= 0xc0)
-            n--;
-        dst[n] = '\0';
+    if (!whole) {
+        while (o > 0 && ((unsigned char)dst[o - 1] & 0xc0) == 0x80)
+            o--;
+        if (o > 0 && (unsigned char)dst[o - 1] >= 0xc0)
+            o--;
     }
+    dst[o] = '\0';
 }
 
 static void expand(char *dst, size_t size, const char *tmpl,
                    const char *evidence, const char *org)
 {
-    struct placeholder ph[2] = {{"{evidence}", evidence}, {"{org}", org}};
+    struct placeholder ph[2] = {PH("{evidence}", evidence), PH("{org}", org)};
     fill(dst, size, tmpl, ph, 2);
 }
 
@@ -592,9 +615,9 @@ static void url_signals(const struct sift_engine *eng, struct sift_verdict *v,
 /* ---- advice ------------------------------------------------------- */
 
 static void add_advice(const struct sift_engine *eng, struct sift_verdict *v,
-                       const char *id)
+                       enum advice_step step)
 {
-    const struct advice_def *a = sift__engine_advice(eng, id);
+    const struct advice_def *a = eng->step[step];
     struct sift_advice *out;
     const char *org_ja = v->org.name_ja ? v->org.name_ja : "";
     const char *org_en = v->org.name_en ? v->org.name_en : "";
@@ -604,10 +627,10 @@ static void add_advice(const struct sift_engine *eng, struct sift_verdict *v,
     out = &v->advice[v->n_advice++];
     out->id = a->id;
     {
-        struct placeholder ja[2] = {{"{org}", org_ja},
-                                    {"{contact_ja}", v->org.contact_ja}};
-        struct placeholder en[2] = {{"{org}", org_en},
-                                    {"{contact_en}", v->org.contact_en}};
+        struct placeholder ja[2] = {PH("{org}", org_ja),
+                                    PH("{contact_ja}", v->org.contact_ja)};
+        struct placeholder en[2] = {PH("{org}", org_en),
+                                    PH("{contact_en}", v->org.contact_en)};
         fill(out->ja, sizeof(out->ja), a->ja, ja, 2);
         fill(out->en, sizeof(out->en), a->en, en, 2);
     }
@@ -618,48 +641,48 @@ static void choose_advice(const struct sift_engine *eng,
 {
     bool call = ev->kind == SIFT_EVENT_CALL;
     bool serious = v->action >= SIFT_ACTION_WARN;
-    bool jp = strcmp(eng->home_region, "JP") == 0;
+    bool jp = eng->jp_home;
     bool url_risk = FIRED_B(SIG_URL_IP_HOST) || FIRED_B(SIG_URL_SHORTENER) ||
                     FIRED_B(SIG_URL_PUNYCODE) || FIRED_B(SIG_URL_LOOKALIKE) ||
                     FIRED_B(SIG_URL_RISKY_TLD) || FIRED_B(SIG_URL_DYNAMIC_DNS);
 
     if (v->action == SIFT_ACTION_ALLOW) {
-        add_advice(eng, v, "no_action");
+        add_advice(eng, v, ADV_NO_ACTION);
         return;
     }
     if (FIRED_K(K_TEXT_PRESS_DIGIT) || (call && FIRED_K(K_TEXT_ROBOCALL)))
-        add_advice(eng, v, "dont_press");
+        add_advice(eng, v, ADV_DONT_PRESS);
     if (call && serious)
-        add_advice(eng, v, "hang_up");
+        add_advice(eng, v, ADV_HANG_UP);
     if (url_risk || (!call && serious && FIRED_B(SIG_URL_PRESENT)))
-        add_advice(eng, v, "dont_tap_links");
+        add_advice(eng, v, ADV_DONT_TAP_LINKS);
     if (serious && v->caller.status == SIFT_NUMBER_OK)
-        add_advice(eng, v, "dont_call_back");
+        add_advice(eng, v, ADV_DONT_CALL_BACK);
     if (serious || FIRED_K(K_TEXT_PERSONAL_INFO) ||
         FIRED_K(K_TEXT_VERIFY_ACCOUNT))
-        add_advice(eng, v, "no_personal_info");
+        add_advice(eng, v, ADV_NO_PERSONAL_INFO);
     if (FIRED_K(K_TEXT_PAYMENT_METHOD) || FIRED_K(K_TEXT_REFUND) ||
         FIRED_K(K_TEXT_UNPAID) || FIRED_K(K_TEXT_FAMILY_EMERGENCY) ||
         FIRED_K(K_TEXT_INVESTMENT) || FIRED_K(K_TEXT_POLICE) ||
         FIRED_K(K_TEXT_CASH_CARD))
-        add_advice(eng, v, "no_payment");
+        add_advice(eng, v, ADV_NO_PAYMENT);
     if (v->org.id != NULL)
-        add_advice(eng, v, "call_official");
+        add_advice(eng, v, ADV_CALL_OFFICIAL);
     else if (serious)
-        add_advice(eng, v, "call_official_unknown");
+        add_advice(eng, v, ADV_CALL_OFFICIAL_UNKNOWN);
     if (FIRED_K(K_TEXT_PERSONAL_INFO) || FIRED_K(K_TEXT_PAYMENT_METHOD) ||
         FIRED_K(K_TEXT_CASH_CARD))
-        add_advice(eng, v, "stop_card");
+        add_advice(eng, v, ADV_STOP_CARD);
     if (serious)
-        add_advice(eng, v, "block_report");
+        add_advice(eng, v, ADV_BLOCK_REPORT);
     if (serious && jp)
-        add_advice(eng, v, "talk_to_someone");
+        add_advice(eng, v, ADV_TALK_TO_SOMEONE);
     if (serious && jp && call && FIRED_B(SIG_NUMBER_INTERNATIONAL))
-        add_advice(eng, v, "block_international");
-    if (serious && strcmp(eng->home_region, "US") == 0)
-        add_advice(eng, v, "report_us");
+        add_advice(eng, v, ADV_BLOCK_INTERNATIONAL);
+    if (serious && eng->us_home)
+        add_advice(eng, v, ADV_REPORT_US);
     if (v->n_advice == 0)
-        add_advice(eng, v, "caution");
+        add_advice(eng, v, ADV_CAUTION);
 }
 
 /* ---- reputation ------------------------------------------------------ */
@@ -1112,14 +1135,12 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
         sift_text_scan(eng->rules, ctx->scratch, ctx->norm.text, ctx->norm.len,
                        &hits);
         for (size_t i = 0; i < hits.n; i++) {
-            long ix = sift__engine_signal(eng, hits.hit[i].name);
-            char buf[SIFT_EVIDENCE_MAX];
+            long ix = eng->rule_signal[hits.hit[i].name_id];
             if (ix < 0)
                 continue; /* load checked every name: cannot happen */
             /* TEXT_REPEATED's evidence already reads "×3: ...". */
-            snprintf(buf, sizeof(buf), "%s",
-                     evidence_start(hits.hit[i].evidence));
-            fire_ix(eng, v, (size_t)ix, &hits.hit[i].weight, buf);
+            fire_ix(eng, v, (size_t)ix, &hits.hit[i].weight,
+                    evidence_start(hits.hit[i].evidence));
         }
         sift_text_urls(eng->url_lists, ctx->norm.text, ctx->norm.len, urls,
                        MAX_URLS, &n_urls);

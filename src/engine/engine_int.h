@@ -100,6 +100,29 @@ struct advice_def {
     const char *id, *ja, *en;
 };
 
+/* The advice steps the engine's logic chooses from (docs/advice.md);
+ * resolved to rows of advice.tsv at load, NULL when a row is missing. */
+enum advice_step {
+    ADV_DONT_PRESS,
+    ADV_HANG_UP,
+    ADV_DONT_TAP_LINKS,
+    ADV_DONT_CALL_BACK,
+    ADV_NO_PERSONAL_INFO,
+    ADV_NO_PAYMENT,
+    ADV_CALL_OFFICIAL,
+    ADV_CALL_OFFICIAL_UNKNOWN,
+    ADV_STOP_CARD,
+    ADV_BLOCK_REPORT,
+    ADV_TALK_TO_SOMEONE,
+    ADV_BLOCK_INTERNATIONAL,
+    ADV_REPORT_US,
+    ADV_CAUTION,
+    ADV_NO_ACTION,
+    ADV_COUNT
+};
+
+extern const char *const sift__advice_step_ids[ADV_COUNT];
+
 /* Per-thread scan state, pooled (engine_check.c). */
 struct check_ctx {
     struct sift_text_norm norm;
@@ -122,6 +145,9 @@ struct sift_engine {
     size_t n_watch, cap_watch;
     struct advice_def *advice;
     size_t n_advice, cap_advice;
+    const struct advice_def *step[ADV_COUNT]; /* by enum advice_step */
+    long *rule_signal;     /* rules name index -> signal index, or -1 */
+    bool us_home, jp_home; /* home_region is US, JP */
 
     char home_region[4];
     size_t max_text;

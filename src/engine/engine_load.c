@@ -69,6 +69,17 @@ const char *const sift__builtin_signal_names[SIG_BUILTIN_COUNT] = {
     "STIR_ABSENT",
 };
 
+const char *const sift__advice_step_ids[ADV_COUNT] = {
+    "dont_press",       "hang_up",
+    "dont_tap_links",   "dont_call_back",
+    "no_personal_info", "no_payment",
+    "call_official",    "call_official_unknown",
+    "stop_card",        "block_report",
+    "talk_to_someone",  "block_international",
+    "report_us",        "caution",
+    "no_action",
+};
+
 const char *const sift__known_signal_names[K_COUNT] = {
     "TEXT_ACCOUNT_MISUSE", "TEXT_CASH_CARD",     "TEXT_FAMILY_EMERGENCY",
     "TEXT_INVESTMENT",     "TEXT_LEGAL_THREAT",  "TEXT_PAYMENT_METHOD",
@@ -704,6 +715,26 @@ static const char *installed_data(char *buf)
     return SIFT_DATADIR;
 }
 
+/* What the hot path looks up by index instead of by name: advice steps,
+ * the signal of each rules name, the home region's tests. */
+static enum sift_rc resolve_tables(struct sift_engine *eng,
+                                   struct sift_err *err)
+{
+    size_t n = sift_text_rules_names(eng->rules);
+
+    for (int a = 0; a < ADV_COUNT; a++)
+        eng->step[a] = sift__engine_advice(eng, sift__advice_step_ids[a]);
+    eng->rule_signal = sift_calloc(n ? n : 1, sizeof(*eng->rule_signal));
+    if (eng->rule_signal == NULL)
+        return sift__err_set(err, SIFT_ENOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        eng->rule_signal[i] =
+            sift__engine_signal(eng, sift_text_rules_name(eng->rules, i));
+    eng->jp_home = strcmp(eng->home_region, "JP") == 0;
+    eng->us_home = strcmp(eng->home_region, "US") == 0;
+    return SIFT_OK;
+}
+
 enum sift_rc sift_engine_new(struct sift_engine **out,
                              const struct sift_engine_opts *opts,
                              struct sift_err *err)
@@ -777,6 +808,8 @@ enum sift_rc sift_engine_new(struct sift_engine **out,
     if (rc == SIFT_OK)
         rc = sift_text_url_lists_new(&eng->url_lists, DATA("urls.conf"), err);
 #undef DATA
+    if (rc == SIFT_OK)
+        rc = resolve_tables(eng, err);
     if (rc == SIFT_OK) {
         eng->infos = sift_calloc(eng->n_signals, sizeof(*eng->infos));
         if (eng->infos == NULL)
@@ -822,6 +855,7 @@ void sift_engine_free(struct sift_engine *eng)
     sift_free(eng->infos);
     sift_free(eng->watch);
     sift_free(eng->advice);
+    sift_free(eng->rule_signal);
     sift_free(eng->allow);
     for (size_t i = 0; i < eng->n_bufs; i++)
         sift_free(eng->bufs[i]);

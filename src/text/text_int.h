@@ -87,6 +87,12 @@ struct sift_text_scratch {
     uint32_t som_base; /* offset of the refining scan */
 };
 
+/* sift_text_normalize() without its fast path, for the test that the two
+ * paths agree (tests/unit/test-text.c). */
+enum sift_rc sift__text_normalize_general(const char *in, size_t len,
+                                          struct sift_text_norm *out,
+                                          struct sift_err *err);
+
 /* Unicode helpers (text_normalize.c). */
 
 /* Decode one UTF-8 sequence at s[0..len), len > 0, strictly (no

@@ -324,9 +324,93 @@ static void canonical_order(int32_t *buf, size_t n)
     }
 }
 
+/*
+ * The fast path, for text made only of printable ASCII, ASCII white space,
+ * U+3000, full-width ASCII (U+FF01-FF5E, which NFKC maps to ASCII) and the
+ * NFKC-stable Japanese code points: no decomposition, no composition, so
+ * one pass writes the output directly, with the same space rules as
+ * passes 1 and 3 of the general path. Most messages qualify. Returns false
+ * at the first thing it does not handle (a control, invalid UTF-8, any
+ * other code point); the caller then runs the general path from the start.
+ * out->text has room for len + 1 bytes.
+ */
+static bool normalize_fast(const unsigned char *s, size_t len,
+                           struct sift_text_norm *out)
+{
+    char *t = out->text;
+    size_t i = 0, o = 0;
+    int32_t prev = 0;
+    bool space = false; /* a space is pending between prev and the next */
+
+    while (i < len) {
+        unsigned c = s[i];
+        int32_t cp;
+
+        if (c < 0x80) {
+            if (sift__is_space((int)c)) {
+                space = o > 0;
+                i++;
+                continue;
+            }
+            if (c < 0x20 || c == 0x7F)
+                return false;
+            cp = sift__ascii_lower((int)c);
+            i++;
+        } else if (c >= 0xE3 && c <= 0xEF && i + 2 < len &&
+                   (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            cp = (int32_t)((c & 0x0F) << 12 | (s[i + 1] & 0x3Fu) << 6 |
+                           (s[i + 2] & 0x3Fu));
+            if (cp == 0x3000) {
+                space = o > 0;
+                i += 3;
+                continue;
+            }
+            if (cp >= 0xFF01 && cp <= 0xFF5E) {
+                cp = sift__ascii_lower(cp - 0xFEE0);
+            } else if (!nfkc_stable(cp)) {
+                return false;
+            }
+            i += 3;
+        } else {
+            return false;
+        }
+        if (space) {
+            if (!joins(prev, cp))
+                t[o++] = ' ';
+            space = false;
+        }
+        if (cp < 0x80)
+            t[o++] = (char)cp;
+        else
+            o += sift__utf8_encode(cp, t + o);
+        prev = cp;
+    }
+    t[o] = '\0';
+    out->len = o;
+    return true;
+}
+
+static enum sift_rc normalize(const char *in, size_t len,
+                              struct sift_text_norm *out, struct sift_err *err,
+                              bool fast);
+
 enum sift_rc sift_text_normalize(const char *in, size_t len,
                                  struct sift_text_norm *out,
                                  struct sift_err *err)
+{
+    return normalize(in, len, out, err, true);
+}
+
+enum sift_rc sift__text_normalize_general(const char *in, size_t len,
+                                          struct sift_text_norm *out,
+                                          struct sift_err *err)
+{
+    return normalize(in, len, out, err, false);
+}
+
+static enum sift_rc normalize(const char *in, size_t len,
+                              struct sift_text_norm *out, struct sift_err *err,
+                              bool fast)
 {
     const unsigned char *s = (const unsigned char *)in;
     bool unicode = false, marks = false;
@@ -344,6 +428,11 @@ enum sift_rc sift_text_normalize(const char *in, size_t len,
                              "the text is %zu bytes, over the limit of %zu "
                              "bytes",
                              len, out->max_len);
+    rc = grow_text(out, len + 1);
+    if (rc)
+        goto fail;
+    if (fast && normalize_fast(s, len, out))
+        return SIFT_OK;
     rc = grow_cp(out, len + DECOMP_ROOM + 1);
     if (rc)
         goto fail;

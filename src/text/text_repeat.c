@@ -7,7 +7,8 @@
  * removed (so "X。X。" and "X X" with small differences in punctuation or
  * spacing compare equal), find the longest unit of at least
  * SIFT_TEXT_REPEAT_MIN_CP code points that occurs twice without overlap:
- * hash every window of MIN_CP code points (a polynomial rolling hash),
+ * hash every window of MIN_CP code points (a cyclic polynomial rolling
+ * hash),
  * keep the first position of each window in an open-addressing table, and
  * extend each later non-overlapping hit as far as it matches. Along one
  * diagonal (fixed distance between the two copies) the match length only
@@ -24,9 +25,8 @@
 
 #include "text_int.h"
 
-#define K         SIFT_TEXT_REPEAT_MIN_CP
-#define M         SIFT_TEXT_REPEAT_MAX_CP
-#define HASH_BASE 1000003u
+#define K SIFT_TEXT_REPEAT_MIN_CP
+#define M SIFT_TEXT_REPEAT_MAX_CP
 
 static bool keep_cp(int32_t cp)
 {
@@ -55,6 +55,17 @@ static bool keep_cp(int32_t cp)
     }
 }
 
+static inline uint32_t rotl32(uint32_t x, unsigned r)
+{
+    return (x << r) | (x >> (32 - r));
+}
+
+/* A code point spread over 32 bits. */
+static inline uint32_t mix(int32_t c)
+{
+    return (uint32_t)c * 2654435761u;
+}
+
 static bool same(const int32_t *cp, size_t a, size_t b, size_t n)
 {
     return memcmp(cp + a, cp + b, n * sizeof(*cp)) == 0;
@@ -66,66 +77,83 @@ unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
     int32_t cp[M];
     uint32_t pos[M];
     uint32_t hw[M];
-    uint16_t tab[2 * M];
+    uint16_t tab[2 * M];  /* window index + 1; 0: empty */
+    uint32_t tkey[2 * M]; /* its hash, compared before anything else */
     const unsigned char *s = (const unsigned char *)norm;
     size_t m = 0, i = 0, n_win, tsize, best_i = 0, best_l = 0;
+    unsigned shift = 32 - 6;
     size_t prev_i = 0, prev_j = 0, prev_l = 0;
-    uint32_t h = 0, pow_k = 1;
+    uint32_t h = 0;
     unsigned count = 0;
 
     *offset = 0;
     *unit_len = 0;
+    /* Keep the letters; hash each window of K as soon as it is complete
+     * (one loop, so decoding and hashing overlap). The common characters
+     * (ASCII, and three-byte kana and ideographs) are decoded inline. */
     while (i < len && m < M) {
         int32_t c;
         size_t at = i;
-        bool ok;
+        bool keep;
 
-        if (s[i] < 0x80)
+        if (s[i] < 0x80) {
             c = s[i++];
-        else
+            keep = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                   (c >= 'A' && c <= 'Z');
+        } else if (s[i] >= 0xE3 && s[i] <= 0xE9 && i + 2 < len &&
+                   (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
+            c = (int32_t)((s[i] & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 |
+                          (s[i + 2] & 0x3Fu));
+            i += 3;
+            keep = keep_cp(c);
+        } else {
+            bool ok;
+
             i += sift__utf8_decode(s + i, len - i, &c, &ok);
-        if (keep_cp(c)) {
-            cp[m] = c;
-            pos[m] = (uint32_t)at;
-            m++;
+            keep = keep_cp(c);
         }
+        if (!keep)
+            continue;
+        cp[m] = c;
+        pos[m] = (uint32_t)at;
+        /* A cyclic polynomial (rotate and xor) rolling hash: each step
+         * depends on the last through one rotate and one xor only. */
+        h = rotl32(h, 1) ^ mix(c);
+        if (m >= K)
+            h ^= rotl32(mix(cp[m - K]), K);
+        m++;
+        if (m >= K)
+            hw[m - K] = h;
     }
     if (m < 2 * K)
         return 0;
-
-    /* Window hashes. */
-    for (size_t k = 0; k < K; k++) {
-        h = h * HASH_BASE + (uint32_t)cp[k];
-        if (k > 0)
-            pow_k *= HASH_BASE;
-    }
     n_win = m - K + 1;
-    hw[0] = h;
-    for (size_t k = 1; k < n_win; k++) {
-        h = (h - (uint32_t)cp[k - 1] * pow_k) * HASH_BASE +
-            (uint32_t)cp[k + K - 1];
-        hw[k] = h;
-    }
     tsize = 64;
-    while (tsize < 2 * n_win)
+    while (tsize < 2 * n_win) {
         tsize *= 2;
+        shift--;
+    }
     memset(tab, 0, tsize * sizeof(tab[0]));
 
     for (size_t j = 0; j < n_win; j++) {
-        size_t slot = (hw[j] * 2654435761u) & (tsize - 1), l;
+        /* the product's high bits: they depend on every bit of the hash */
+        size_t slot = (uint32_t)(hw[j] * 2654435761u) >> shift, l;
         int64_t first = -1;
 
         while (tab[slot]) {
-            size_t e = (size_t)tab[slot] - 1;
+            if (tkey[slot] == hw[j]) {
+                size_t e = (size_t)tab[slot] - 1;
 
-            if (hw[e] == hw[j] && same(cp, e, j, K)) {
-                first = (int64_t)e;
-                break;
+                if (same(cp, e, j, K)) {
+                    first = (int64_t)e;
+                    break;
+                }
             }
             slot = (slot + 1) & (tsize - 1);
         }
         if (first < 0) {
             tab[slot] = (uint16_t)(j + 1);
+            tkey[slot] = hw[j];
             continue;
         }
         i = (size_t)first;

@@ -966,6 +966,16 @@ void sift_text_rules_free(struct sift_text_rules *rules)
     sift_free(priv);
 }
 
+size_t sift_text_rules_names(const struct sift_text_rules *rules)
+{
+    return rules ? rules->n_names : 0;
+}
+
+const char *sift_text_rules_name(const struct sift_text_rules *rules, size_t i)
+{
+    return rules && i < rules->n_names ? rules->names[i].name : NULL;
+}
+
 size_t sift_text_rules_count(const struct sift_text_rules *rules)
 {
     return rules ? rules->n_lines : 0;

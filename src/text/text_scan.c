@@ -250,6 +250,7 @@ static void add_hit(struct sift_text_scratch *sc, uint32_t name,
     }
     h = &out->hit[out->n++];
     h->name = r->names[name].name;
+    h->name_id = name;
     h->count = 1;
     if (li >= 0) {
         const struct rule_line *rl = &r->lines[li];
@@ -314,6 +315,7 @@ enum sift_rc sift_text_scan(const struct sift_text_rules *rules,
 
         memset(h, 0, sizeof(*h));
         h->name = rules->names[0].name;
+        h->name_id = 0;
         h->weight = rules->repeated_weight;
         h->note = "repetition detector (docs/text.md §3): the same message "
                   "more than once is typical of recorded robocalls";

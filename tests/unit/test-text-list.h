@@ -1,5 +1,6 @@
 /* test-text-list.h - the text module's unit tests (see test-list.h). */
 TEST_DECLARE(text_normalize_table)
+TEST_DECLARE(text_normalize_fast_path_agrees)
 TEST_DECLARE(text_normalize_repairs_invalid_utf8)
 TEST_DECLARE(text_normalize_refuses_too_big)
 TEST_DECLARE(text_rules_errors_name_file_line)
@@ -13,6 +14,7 @@ TEST_DECLARE(text_url_lists_file_matches_builtin)
 /* clang-format off */
 #define TEST_TEXT_ENTRIES                                                      \
     TEST_ENTRY(text_normalize_table)                                           \
+    TEST_ENTRY(text_normalize_fast_path_agrees)                                \
     TEST_ENTRY(text_normalize_repairs_invalid_utf8)                            \
     TEST_ENTRY(text_normalize_refuses_too_big)                                 \
     TEST_ENTRY(text_rules_errors_name_file_line)                               \

@@ -9,6 +9,7 @@
 #include "callsift.h"
 #include "callsift/text.h"
 #include "test.h"
+#include "text/text_int.h"
 
 #define SEED_SENTENCE                                                                                           \
     "NTTファイナンスより重要なお知らせがございます。オペレーターへお繋ぎいた" \
@@ -85,6 +86,97 @@ TEST_IMPL(text_normalize_table)
         ASSERT_EQ(n.flags & SIFT_TEXT_NORM_REPAIRED_UTF8, 0);
     }
     sift_text_norm_release(&n);
+    return 0;
+}
+
+/*
+ * sift_text_normalize() takes a one-pass fast path for ASCII, full-width
+ * ASCII, U+3000 and NFKC-stable Japanese; it must give exactly what the
+ * general path gives. Random strings over an alphabet around the fast
+ * path's edges (spaces beside Japanese and digits, full-width letters,
+ * kana that compose with a following mark, controls, half-width kana,
+ * invalid bytes) are normalised both ways and compared.
+ */
+TEST_IMPL(text_normalize_fast_path_agrees)
+{
+    static const char *const pieces[] = {
+        "a",
+        "Z",
+        "7",
+        " ",
+        "  ",
+        "\t",
+        "\n",
+        ".",
+        "/",
+        "{",
+        "~",
+        "\xE3\x80\x80", /* U+3000 */
+        "\xEF\xBC\xA1", /* Ａ */
+        "\xEF\xBC\x91", /* １ */
+        "\xEF\xBC\x81", /* ！ */
+        "\xEF\xBD\x9E", /* ～ U+FF5E */
+        "\xEF\xBD\x9F", /* U+FF5F: not full-width ASCII */
+        "あ",
+        "ア",
+        "ー",
+        "重",
+        "要",
+        "、",
+        "。",
+        "・",
+        "ヴ",
+        "ゝ",
+        "\xE3\x82\x99",             /* combining voiced mark */
+        "\xEF\xBE\x80\xEF\xBE\x9E", /* ﾀﾞ */
+        "\xC3\xA9",                 /* é */
+        "\x01",
+        "\x7F",
+        "\xFF",
+        "\xE3\x81",         /* control, invalid, cut */
+        "\xED\xA0\x80",     /* a surrogate */
+        "\xE2\x80\x99",     /* right single quote */
+        "\xF0\x9F\x98\x80", /* an emoji */
+    };
+    struct sift_text_norm fast, slow;
+    uint64_t x = 0x9E3779B97F4A7C15ull;
+    char buf[512];
+
+    sift_text_norm_init(&fast, 0);
+    sift_text_norm_init(&slow, 0);
+    for (int round = 0; round < 20000; round++) {
+        size_t len = 0, n;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        n = (size_t)(x % 24);
+        for (size_t k = 0; k < n; k++) {
+            const char *p;
+            size_t pl;
+
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            /* mostly the fast path's own alphabet */
+            p = pieces[x % (round % 3 == 0 ? SIFT_ARRAY_LEN(pieces) : 26)];
+            pl = strlen(p);
+            if (len + pl >= sizeof(buf))
+                break;
+            memcpy(buf + len, p, pl);
+            len += pl;
+        }
+        ASSERT_EQ(sift_text_normalize(buf, len, &fast, NULL), SIFT_OK);
+        ASSERT_EQ(sift__text_normalize_general(buf, len, &slow, NULL), SIFT_OK);
+        if (fast.len != slow.len || memcmp(fast.text, slow.text, fast.len) ||
+            fast.flags != slow.flags) {
+            fprintf(stderr, "input %zu bytes: fast '%s' general '%s'\n", len,
+                    fast.text, slow.text);
+            ASSERT(0);
+        }
+    }
+    sift_text_norm_release(&fast);
+    sift_text_norm_release(&slow);
     return 0;
 }
 
