@@ -9,7 +9,15 @@
 #
 # wrk runs with one thread: on a 2-core machine the server's two threads
 # and wrk share the cores, as they would not in production. Figures are
-# what this machine gives, not what the design could.
+# what this machine gives, not what the design could. Because the cores
+# may be shared with other work, each row also gives the CPU time the
+# server (all its threads, the call-log writer included) and wrk spent
+# per request, read from /proc: those hold still when requests/s does
+# not, and 2 cores / (server + wrk) is what an idle machine would give.
+# The call log's counters show that every check was logged.
+#
+# BENCH_HTTP_PROFILE=1 also samples the server with perf during a check
+# run and prints where its CPU goes (bench/http/profile.sh).
 set -u
 bin=$1 secs=${2:-10} conns=${3:-32} soak=${4:-600}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -90,21 +98,45 @@ ng="http://127.0.0.1:$nport"
 ncode=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary x "$ng/v1/calls/check")
 [ "$ncode" = 200 ] || { echo "nginx did not start ($ncode)"; cat "$tmp/nginx.out" "$tmp/nginx-error.log"; exit 1; }
 
-# run_wrk NAME URL [SCRIPT]: prints "rps p50 p99 errors"
+# CPU ticks (user + system) of the processes named, all threads.
+ticks() {
+    local t=0 p
+    for p in "$@"; do
+        t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$t"
+}
+hz=$(getconf CLK_TCK)
+
+# run_wrk URL [SCRIPT]: prints "rps p50 p99 errors server_us wrk_us", the
+# last two the CPU microseconds per request of the server ($pids) and of
+# wrk.
 run_wrk() {
-    local url=$1 script=${2:-} out
-    if [ -n "$script" ]; then
-        out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency -s "$script" "$url" 2>&1)
-    else
-        out=$(wrk -t1 -c"$conns" -d"${secs}s" --latency "$url" 2>&1)
-    fi
+    local url=$1 script=${2:-} out t0 t1
+    t0=$(ticks $pids)
+    # bash's `times` in the subshell: the CPU time of its child, wrk
+    out=$(
+        if [ -n "$script" ]; then
+            wrk -t1 -c"$conns" -d"${secs}s" --latency -s "$script" "$url" 2>&1
+        else
+            wrk -t1 -c"$conns" -d"${secs}s" --latency "$url" 2>&1
+        fi
+        echo "wrkcpu"
+        times # in a pipe it would count nothing
+    )
+    t1=$(ticks $pids)
     printf '%s\n' "$out" >>"$tmp/wrk.log"
-    local rps p50 p99 err
+    local rps p50 p99 err n
     rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec/ {print $2}')
     p50=$(printf '%s\n' "$out" | awk '$1 == "50%" {print $2}')
     p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
     err=$(printf '%s\n' "$out" | awk '/Non-2xx/ {n += $NF} /Socket errors/ {n += 1} END {print n + 0}')
-    echo "$rps $p50 $p99 $err"
+    n=$(printf '%s\n' "$out" | awk '/requests in/ {print $1}')
+    printf '%s %s %s %s %s\n' "$rps" "$p50" "$p99" "$err" "$(printf '%s\n' "$out" | awk -v n="${n:-0}" -v d=$((t1 - t0)) -v hz="$hz" '
+        function sec(v,   m) { m = v; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", v); sub(/s$/, "", v); return m * 60 + v }
+        /^wrkcpu/ { at = NR }
+        at && NR == at + 2 { w = sec($1) + sec($2) }
+        END { if (n > 0) printf "%.1f %.1f", d / hz / n * 1e6, w / n * 1e6; else print "- -" }')"
 }
 
 ms() { # wrk's "1.23ms" / "456.00us" / "1.2s" into ms
@@ -115,27 +147,56 @@ ms() { # wrk's "1.23ms" / "456.00us" / "1.2s" into ms
         else printf "%s", v }'
 }
 
+# The call log's counters (server_record.c), from /metrics.
+record_counts() {
+    curl -s "$cs/metrics" | awk '
+        $1 == "callsift_record_total" { r = $2 }
+        $1 == "callsift_record_dropped_total" { d = $2 }
+        $1 == "callsift_record_errors_total" { e = $2 }
+        $1 == "callsift_record_queue" { q = $2 }
+        END { printf "%d %d %d %d\n", r, d, e, q }'
+}
+
+ngx_pids="$ngx_pid $(pgrep -P "$ngx_pid" | tr '\n' ' ')"
 echo "bench-http: callsift $("$bin" --version | cut -d' ' -f2) vs nginx $("$nginx_bin" -v 2>&1 | sed 's|.*/||'), $(nproc) CPUs, wrk -t1 -c$conns -d${secs}s (keep-alive)"
 echo "answer size: $(wc -c <"$tmp/verdict.json") bytes (nginx serves the same bytes)"
+echo "load before: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; other work on the cores lowers requests/s, not CPU per request)"
 # warm up
 wrk -t1 -c"$conns" -d2s -s "$here/check.lua" "$cs/v1/calls/check" >/dev/null 2>&1
 
-read -r c_rps c_p50 c_p99 c_err < <(run_wrk "$cs/v1/calls/check" "$here/check.lua")
-read -r n_rps n_p50 n_p99 n_err < <(run_wrk "$ng/v1/calls/check" "$here/check.lua")
-read -r l_rps l_p50 l_p99 l_err < <(run_wrk "$cs/v1/numbers/%2B1(877)643-0291")
-read -r g_rps g_p50 g_p99 g_err < <(run_wrk "$ng/v1/numbers/%2B1(877)643-0291")
-read -r k_rps k_p50 k_p99 k_err < <(conns=1 run_wrk "$cs/v1/calls/check" "$here/check.lua")
+read -r r0 _ < <(record_counts)
+read -r c_rps c_p50 c_p99 c_err c_cpu c_wrk < <(pids=$srv_pid run_wrk "$cs/v1/calls/check" "$here/check.lua")
+read -r r1 d1 e1 q1 < <(record_counts)
+read -r n_rps n_p50 n_p99 n_err n_cpu n_wrk < <(pids=$ngx_pids run_wrk "$ng/v1/calls/check" "$here/check.lua")
+read -r l_rps l_p50 l_p99 l_err l_cpu l_wrk < <(pids=$srv_pid run_wrk "$cs/v1/numbers/%2B1(877)643-0291")
+read -r g_rps g_p50 g_p99 g_err g_cpu g_wrk < <(pids=$ngx_pids run_wrk "$ng/v1/numbers/%2B1(877)643-0291")
+read -r k_rps k_p50 k_p99 k_err k_cpu k_wrk < <(conns=1 pids=$srv_pid run_wrk "$cs/v1/calls/check" "$here/check.lua")
 
-printf '\n%-34s %12s %10s %10s %8s %8s\n' "" "requests/s" "p50 ms" "p99 ms" "errors" "ratio"
-printf '%-34s %12.0f %10s %10s %8s %8.2f\n' "callsift POST /v1/calls/check" "$c_rps" "$(ms "$c_p50")" "$(ms "$c_p99")" "$c_err" \
-    "$(awk -v a="$c_rps" -v b="$n_rps" 'BEGIN {print a / b}')"
-printf '%-34s %12.0f %10s %10s %8s\n' "nginx   POST (fixed body)" "$n_rps" "$(ms "$n_p50")" "$(ms "$n_p99")" "$n_err"
-printf '%-34s %12.0f %10s %10s %8s %8.2f\n' "callsift GET /v1/numbers/{n}" "$l_rps" "$(ms "$l_p50")" "$(ms "$l_p99")" "$l_err" \
-    "$(awk -v a="$l_rps" -v b="$g_rps" 'BEGIN {print a / b}')"
-printf '%-34s %12.0f %10s %10s %8s\n' "nginx   GET (fixed body)" "$g_rps" "$(ms "$g_p50")" "$(ms "$g_p99")" "$g_err"
-printf '%-34s %12.0f %10s %10s %8s\n' "callsift check, 1 connection" "$k_rps" "$(ms "$k_p50")" "$(ms "$k_p99")" "$k_err"
+printf '\n%-34s %12s %10s %10s %8s %8s %12s %8s\n' "" "requests/s" "p50 ms" "p99 ms" "errors" "ratio" "server us/r" "wrk us/r"
+printf '%-34s %12.0f %10s %10s %8s %8.2f %12s %8s\n' "callsift POST /v1/calls/check" "$c_rps" "$(ms "$c_p50")" "$(ms "$c_p99")" "$c_err" \
+    "$(awk -v a="$c_rps" -v b="$n_rps" 'BEGIN {print a / b}')" "$c_cpu" "$c_wrk"
+printf '%-34s %12.0f %10s %10s %8s %8s %12s %8s\n' "nginx   POST (fixed body)" "$n_rps" "$(ms "$n_p50")" "$(ms "$n_p99")" "$n_err" "" "$n_cpu" "$n_wrk"
+printf '%-34s %12.0f %10s %10s %8s %8.2f %12s %8s\n' "callsift GET /v1/numbers/{n}" "$l_rps" "$(ms "$l_p50")" "$(ms "$l_p99")" "$l_err" \
+    "$(awk -v a="$l_rps" -v b="$g_rps" 'BEGIN {print a / b}')" "$l_cpu" "$l_wrk"
+printf '%-34s %12.0f %10s %10s %8s %8s %12s %8s\n' "nginx   GET (fixed body)" "$g_rps" "$(ms "$g_p50")" "$(ms "$g_p99")" "$g_err" "" "$g_cpu" "$g_wrk"
+printf '%-34s %12.0f %10s %10s %8s %8s %12s %8s\n' "callsift check, 1 connection" "$k_rps" "$(ms "$k_p50")" "$(ms "$k_p99")" "$k_err" "" "$k_cpu" "$k_wrk"
 echo
+echo "call log during the check run: $((r1 - r0)) logged; in all $d1 dropped (queue full), $e1 refused, $q1 waiting"
+awk -v c="$c_cpu" -v cw="$c_wrk" -v cores="$(nproc)" 'BEGIN {
+    if (c + cw > 0)
+        printf "checks are CPU bound: at most %.0f/s on %d idle cores (%.1f us server + %.1f us wrk per request)\n",
+            cores * 1e6 / (c + cw), cores, c, cw }'
 echo "targets: >= 50000 checks/s, p99 <= 5 ms, ratio >= 0.5; keep-alive p50 < 1 ms"
+
+if [ "${BENCH_HTTP_PROFILE:-0}" = 1 ]; then
+    echo
+    echo "where the server's CPU goes under POST /v1/calls/check (perf, $secs s):"
+    wrk -t1 -c"$conns" -d"$((secs + 3))s" -s "$here/check.lua" "$cs/v1/calls/check" >/dev/null 2>&1 &
+    pwrk=$!
+    sleep 1
+    "$here/profile.sh" "$srv_pid" "$secs"
+    wait "$pwrk"
+fi
 
 [ "$soak" -gt 0 ] || exit 0
 # ---- soak at half the peak rate ---------------------------------------
@@ -161,7 +222,8 @@ wait "$wrk_pid"
 s_rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/soak.log")
 s_p99=$(awk '$1 == "99%" {print $2}' "$tmp/soak.log")
 s_err=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {n += 1} END {print n + 0}' "$tmp/soak.log")
-echo "soak: $s_rps requests/s, p99 $(ms "$s_p99") ms, errors $s_err"
+read -r r2 d2 e2 q2 < <(record_counts)
+echo "soak: $s_rps requests/s, p99 $(ms "$s_p99") ms, errors $s_err; call log: $((d2 - d1)) dropped, $((e2 - e1)) refused"
 first=$(printf '%s\n' $series | sed -n '2p' | cut -d: -f2 | tr -d kB)
 last=$(printf '%s\n' $series | tail -1 | cut -d: -f2 | tr -d kB)
 [ -n "$first" ] && [ -n "$last" ] &&
