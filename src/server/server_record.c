@@ -27,7 +27,13 @@
 #include "server/server_int.h"
 #include "util/util.h"
 
-#define RING_MAX      4096
+/* The queue holds about 0.7 s of checks at 22,000/s, to ride out a stall
+ * of the writer without dropping events: a WAL checkpoint (SQLite runs it
+ * inside the writer's commit) or a moment without a core on a busy
+ * machine. With 4096, a 20 s run at 18,000 checks/s on the shared
+ * 2-core machine dropped 5,369. Items are allocated only while queued,
+ * so a full ring costs about 10 MB. */
+#define RING_MAX      16384
 #define BATCH_MAX     256 /* events written per transaction by the writer */
 #define GROUP_WAIT_MS 10
 
