@@ -204,6 +204,20 @@ enum sift_rc sift_text_scan(const struct sift_text_rules *rules,
                             struct sift_text_scratch *scratch, const char *norm,
                             size_t len, struct sift_text_hits *out);
 
+/* Flags of sift_text_scan_flags(). */
+enum sift_text_scan_flags {
+    /* Do not run the repetition detector: the text is one message (an
+     * SMS body), not a transcript that may loop. TEXT_REPEATED does not
+     * fire and `when` terms naming it are false. */
+    SIFT_TEXT_SCAN_NO_REPETITION = (1 << 0),
+};
+
+/* sift_text_scan() with flags (enum sift_text_scan_flags). */
+enum sift_rc sift_text_scan_flags(const struct sift_text_rules *rules,
+                                  struct sift_text_scratch *scratch,
+                                  const char *norm, size_t len, unsigned flags,
+                                  struct sift_text_hits *out);
+
 /* Find a hit by signal name in hits; NULL when it did not fire. */
 const struct sift_text_hit *
 sift_text_hits_find(const struct sift_text_hits *hits, const char *name);

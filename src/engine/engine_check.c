@@ -1132,8 +1132,12 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
                      ctx->norm.n_repaired);
             fire(eng, v, SIG_TEXT_INVALID_UTF8, buf);
         }
-        sift_text_scan(eng->rules, ctx->scratch, ctx->norm.text, ctx->norm.len,
-                       &hits);
+        /* An SMS body is one message: repetition is a mark of recorded
+         * calls (TEXT_REPEATED), so the detector runs on calls only. */
+        sift_text_scan_flags(
+            eng->rules, ctx->scratch, ctx->norm.text, ctx->norm.len,
+            ev->kind == SIFT_EVENT_SMS ? SIFT_TEXT_SCAN_NO_REPETITION : 0,
+            &hits);
         for (size_t i = 0; i < hits.n; i++) {
             long ix = eng->rule_signal[hits.hit[i].name_id];
             if (ix < 0)

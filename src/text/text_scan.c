@@ -267,6 +267,14 @@ enum sift_rc sift_text_scan(const struct sift_text_rules *rules,
                             struct sift_text_scratch *scratch, const char *norm,
                             size_t len, struct sift_text_hits *out)
 {
+    return sift_text_scan_flags(rules, scratch, norm, len, 0, out);
+}
+
+enum sift_rc sift_text_scan_flags(const struct sift_text_rules *rules,
+                                  struct sift_text_scratch *scratch,
+                                  const char *norm, size_t len, unsigned flags,
+                                  struct sift_text_hits *out)
+{
     struct sift_text_scratch *sc = scratch;
     size_t rep_off = 0, rep_len = 0;
     unsigned reps;
@@ -295,7 +303,9 @@ enum sift_rc sift_text_scan(const struct sift_text_rules *rules,
 
     /* The repetition detector fires name 0 before the `when` lines, so
      * they may use TEXT_REPEATED. */
-    reps = sift_text_repetition(norm, len, &rep_off, &rep_len);
+    reps = (flags & SIFT_TEXT_SCAN_NO_REPETITION)
+               ? 0
+               : sift_text_repetition(norm, len, &rep_off, &rep_len);
     if (reps >= 2) {
         sc->name_gen[0] = sc->gen;
         sc->name_best[0] = -1;

@@ -703,6 +703,31 @@ static size_t try_url(const struct sift_text_url_lists *ls, const char *s,
     return e;
 }
 
+/*
+ * Every URL has "://" or a dot between two host labels ("[.]" counts:
+ * the dot is followed by ']'), so a text where each dot ends a sentence
+ * (followed by a space, the end, or punctuation) and no "://" appears has
+ * none: most prose is skipped after a few memchr calls.
+ */
+static bool may_have_url(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+
+    while ((p = memchr(p, '.', (size_t)(end - p))) != NULL) {
+        unsigned char c;
+
+        if (++p == end)
+            break;
+        c = (unsigned char)*p;
+        if (is_label_byte(c) || c >= 0x80 || c == ']')
+            return true;
+    }
+    for (p = s; (p = memchr(p, ':', (size_t)(end - p))) != NULL; p++)
+        if (end - p >= 3 && p[1] == '/' && p[2] == '/')
+            return true;
+    return false;
+}
+
 size_t sift_text_urls(const struct sift_text_url_lists *lists, const char *norm,
                       size_t len, struct sift_text_url *out, size_t max,
                       size_t *n_out)
@@ -712,10 +737,7 @@ size_t sift_text_urls(const struct sift_text_url_lists *lists, const char *norm,
     size_t found = 0, i = 0;
 
     *n_out = 0;
-    /* Every URL has a dot or "://" ([IPv6] hosts): most texts have
-     * neither and cost two memchr calls. */
-    if (lists == NULL || norm == NULL ||
-        (memchr(norm, '.', len) == NULL && memchr(norm, ':', len) == NULL))
+    if (lists == NULL || norm == NULL || !may_have_url(norm, len))
         return 0;
     while (i < len) {
         size_t e;

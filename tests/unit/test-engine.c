@@ -119,6 +119,31 @@ TEST_IMPL(engine_seed_call_is_blocked_with_reasons)
     return 0;
 }
 
+/* Repetition marks a recorded call; an SMS body is one message, so the
+ * same words three times in a text message do not fire TEXT_REPEATED
+ * (the rules still do). */
+TEST_IMPL(engine_repetition_is_for_calls_only)
+{
+    struct sift_engine *eng = load();
+    struct sift_event ev = {0};
+    struct sift_verdict *v = malloc(sizeof(*v));
+
+    ASSERT_NOT_NULL(eng);
+    ASSERT_NOT_NULL(v);
+    ev.from = "+1(877)643-0291";
+    ev.text = SEED_VOICEMAIL SEED_VOICEMAIL SEED_VOICEMAIL;
+    ev.kind = SIFT_EVENT_CALL;
+    ASSERT_EQ(sift_engine_check(eng, &ev, v, NULL), SIFT_OK);
+    ASSERT_NOT_NULL(sig(v, "TEXT_REPEATED"));
+    ev.kind = SIFT_EVENT_SMS;
+    ASSERT_EQ(sift_engine_check(eng, &ev, v, NULL), SIFT_OK);
+    ASSERT_NULL(sig(v, "TEXT_REPEATED"));
+    ASSERT_NOT_NULL(sig(v, "TEXT_PRESS_DIGIT"));
+    sift_engine_free(eng);
+    free(v);
+    return 0;
+}
+
 TEST_IMPL(engine_seed_number_alone_is_at_least_label)
 {
     struct sift_engine *eng = load();
