@@ -297,6 +297,16 @@ static bool is_alpha_sender(const struct sift_event *ev, const char *from,
     return false;
 }
 
+/* n's international form in buf (made on the first call; buf[0] is NUL
+ * until then). */
+static const char *intl_form(const struct sift_number *n, char *buf,
+                             size_t size)
+{
+    if (buf[0] == '\0')
+        sift_number_format(n, SIFT_FORMAT_INTERNATIONAL, buf, size);
+    return buf;
+}
+
 static void number_signals(const struct sift_engine *eng,
                            const struct sift_event *ev, struct sift_verdict *v,
                            bool alpha_sender)
@@ -342,30 +352,32 @@ static void number_signals(const struct sift_engine *eng,
     }
     if (n->status != SIFT_NUMBER_OK)
         return;
-    sift_number_format(n, SIFT_FORMAT_INTERNATIONAL, fmt, sizeof(fmt));
+        /* The international form is evidence: made only when a signal fires. */
+#define FMT() intl_form(n, fmt, sizeof(fmt))
+    fmt[0] = '\0';
     if (!n->valid) {
-        snprintf(ev_buf, sizeof(ev_buf), "%s (%s)", fmt,
+        snprintf(ev_buf, sizeof(ev_buf), "%s (%s)", FMT(),
                  n->possible ? "no assigned range" : "impossible length");
         fire(eng, v, SIG_NUMBER_INVALID, ev_buf);
     }
     if (v->relation.known && v->relation.international) {
-        snprintf(ev_buf, sizeof(ev_buf), "%s (%s)", fmt,
+        snprintf(ev_buf, sizeof(ev_buf), "%s (%s)", FMT(),
                  n->region[0] ? n->region : "?");
         fire(eng, v, SIG_NUMBER_INTERNATIONAL, ev_buf);
         if (n->valid && (n->type == SIFT_TYPE_TOLL_FREE ||
                          n->type == SIFT_TYPE_PREMIUM_RATE ||
                          n->type == SIFT_TYPE_SHARED_COST)) {
-            snprintf(ev_buf, sizeof(ev_buf), "%s: %s %s", fmt, n->region,
+            snprintf(ev_buf, sizeof(ev_buf), "%s: %s %s", FMT(), n->region,
                      sift_number_type_name(n->type));
             fire(eng, v, SIG_NUMBER_FOREIGN_TOLL_FREE, ev_buf);
         }
     }
     if (n->valid && n->type == SIFT_TYPE_VOIP) {
-        snprintf(ev_buf, sizeof(ev_buf), "%s (%s voip)", fmt, n->region);
+        snprintf(ev_buf, sizeof(ev_buf), "%s (%s voip)", FMT(), n->region);
         fire(eng, v, SIG_NUMBER_VOIP, ev_buf);
     }
     if (n->valid && n->type == SIFT_TYPE_PREMIUM_RATE) {
-        snprintf(ev_buf, sizeof(ev_buf), "%s (%s premium rate)", fmt,
+        snprintf(ev_buf, sizeof(ev_buf), "%s (%s premium rate)", FMT(),
                  n->region);
         fire(eng, v, SIG_NUMBER_PREMIUM, ev_buf);
     }
@@ -373,6 +385,7 @@ static void number_signals(const struct sift_engine *eng,
         snprintf(ev_buf, sizeof(ev_buf), "%s ~ %s", n->e164, v->callee.e164);
         fire(eng, v, SIG_NUMBER_NEIGHBOR, ev_buf);
     }
+#undef FMT
 }
 
 /* ---- organisations ------------------------------------------------- */
