@@ -152,11 +152,24 @@ static void fill(char *dst, size_t size, const char *tmpl,
     dst[o] = '\0';
 }
 
-static void expand(char *dst, size_t size, const char *tmpl,
-                   const char *evidence, const char *org)
+/* fill() for a template measured at load: one copy when it has no
+ * placeholder and fits. */
+static void fill_t(char *dst, size_t size, const char *tmpl,
+                   const struct tmpl_info *ti, const struct placeholder *ph,
+                   size_t n_ph)
 {
-    struct placeholder ph[2] = {PH("{evidence}", evidence), PH("{org}", org)};
-    fill(dst, size, tmpl, ph, 2);
+    if (!ti->has_ph && ti->len < size) {
+        memcpy(dst, tmpl, ti->len + 1);
+        return;
+    }
+    fill(dst, size, tmpl, ph, n_ph);
+}
+
+static void expand(char *dst, size_t size, const char *tmpl,
+                   const struct tmpl_info *ti, const char *evidence)
+{
+    struct placeholder ph[2] = {PH("{evidence}", evidence), PH("{org}", NULL)};
+    fill_t(dst, size, tmpl, ti, ph, 2);
 }
 
 static struct sift_signal *fire_ix(const struct sift_engine *eng,
@@ -176,10 +189,10 @@ static struct sift_signal *fire_ix(const struct sift_engine *eng,
     s->weight =
         (weight != NULL && !d->weight_overridden) ? *weight : d->info.weight;
     fill(s->evidence, sizeof(s->evidence), evidence ? evidence : "", NULL, 0);
-    expand(s->reason_ja, sizeof(s->reason_ja), d->info.reason_ja, s->evidence,
-           NULL);
-    expand(s->reason_en, sizeof(s->reason_en), d->info.reason_en, s->evidence,
-           NULL);
+    expand(s->reason_ja, sizeof(s->reason_ja), d->info.reason_ja, &d->ja,
+           s->evidence);
+    expand(s->reason_en, sizeof(s->reason_en), d->info.reason_en, &d->en,
+           s->evidence);
     return s;
 }
 
@@ -217,9 +230,10 @@ static const struct sift_signal *find_ix(const struct sift_engine *eng,
  */
 static const char *evidence_start(const char *e)
 {
-    static const char *const punct[] = {"。", "、", "，", "．", "！", "？",
-                                        "「", "」", "『", "』", "・", "（",
-                                        "）", "【", "】", "…",  "　"};
+    /* Every entry is one three-byte UTF-8 sequence. */
+    static const char punct[][4] = {"。", "、", "，", "．", "！", "？",
+                                    "「", "」", "『", "』", "・", "（",
+                                    "）", "【", "】", "…",  "　"};
     for (;;) {
         unsigned char c = (unsigned char)*e;
         bool skipped = false;
@@ -229,13 +243,14 @@ static const char *evidence_start(const char *e)
             e++;
             continue;
         }
-        for (size_t k = 0; c >= 0x80 && k < SIFT_ARRAY_LEN(punct); k++) {
-            size_t n = strlen(punct[k]);
-            if (strncmp(e, punct[k], n) == 0) {
-                e += n;
-                skipped = true;
-                break;
-            }
+        if (c == 0xE2 || c == 0xE3 || c == 0xEF) {
+            for (size_t k = 0; k < SIFT_ARRAY_LEN(punct); k++)
+                if (e[1] == punct[k][1] && e[2] == punct[k][2] &&
+                    c == (unsigned char)punct[k][0]) {
+                    e += 3;
+                    skipped = true;
+                    break;
+                }
         }
         if (!skipped)
             return e;
@@ -249,8 +264,8 @@ static const struct watch_entry *watch_match(const struct sift_engine *eng,
                                              bool international)
 {
     const struct watch_entry *best = NULL;
-    size_t best_len = 0;
-    char national[SIFT_NUMBER_MAX_NSN + 2];
+    size_t best_len = 0, nsn_len;
+    bool home;
 
     if (n->status == SIFT_NUMBER_WITHHELD ||
         n->status == SIFT_NUMBER_UNAVAILABLE) {
@@ -264,21 +279,23 @@ static const struct watch_entry *watch_match(const struct sift_engine *eng,
     if (n->status != SIFT_NUMBER_OK)
         return NULL;
     /* National prefixes ("050") apply to numbers of the home region. */
-    snprintf(national, sizeof(national), "0%s", n->nsn);
+    home = strcmp(n->region, eng->home_region) == 0;
+    nsn_len = strlen(n->nsn);
     for (size_t i = 0; i < eng->n_watch; i++) {
-        const char *p = eng->watch[i].prefix;
-        size_t len = strlen(p);
+        const struct watch_entry *w = &eng->watch[i];
+        const char *p = w->prefix;
         bool hit;
         if (p[0] == '+')
-            hit = international && strncmp(n->e164, p, len) == 0;
-        else if (sift__is_digit((unsigned char)p[0]))
-            hit = strcmp(n->region, eng->home_region) == 0 &&
-                  strncmp(national, p, len) == 0;
+            hit = international && strncmp(n->e164, p, w->len) == 0;
+        else if (p[0] == '0' && home)
+            /* the national form is "0" + the national significant number */
+            hit =
+                w->len - 1 <= nsn_len && memcmp(n->nsn, p + 1, w->len - 1) == 0;
         else
             hit = false;
-        if (hit && len > best_len) {
-            best = &eng->watch[i];
-            best_len = len;
+        if (hit && w->len > best_len) {
+            best = w;
+            best_len = w->len;
         }
     }
     return best;
@@ -644,8 +661,8 @@ static void add_advice(const struct sift_engine *eng, struct sift_verdict *v,
                                     PH("{contact_ja}", v->org.contact_ja)};
         struct placeholder en[2] = {PH("{org}", org_en),
                                     PH("{contact_en}", v->org.contact_en)};
-        fill(out->ja, sizeof(out->ja), a->ja, ja, 2);
-        fill(out->en, sizeof(out->en), a->en, en, 2);
+        fill_t(out->ja, sizeof(out->ja), a->ja, &a->ja_info, ja, 2);
+        fill_t(out->en, sizeof(out->en), a->en, &a->en_info, en, 2);
     }
 }
 

@@ -85,19 +85,29 @@ enum known_signal {
 
 extern const char *const sift__known_signal_names[K_COUNT];
 
+/* A reason or advice template, measured at load so that filling one
+ * without placeholders is a single copy. */
+struct tmpl_info {
+    size_t len;  /* strlen of the template */
+    bool has_ph; /* it contains '{' (a placeholder, maybe) */
+};
+
 struct signal_def {
     struct sift_signal_info info; /* name, weight, reason_ja, reason_en */
     bool weight_overridden;       /* set by the configuration */
+    struct tmpl_info ja, en;      /* of info.reason_ja, info.reason_en */
 };
 
 struct watch_entry {
     const char *prefix; /* "+1808", "050", "[withheld]" */
+    size_t len;         /* strlen(prefix) */
     double weight;
     const char *ja, *en;
 };
 
 struct advice_def {
     const char *id, *ja, *en;
+    struct tmpl_info ja_info, en_info;
 };
 
 /* The advice steps the engine's logic chooses from (docs/advice.md);

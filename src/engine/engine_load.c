@@ -530,6 +530,7 @@ static enum sift_rc watch_row(struct sift_engine *eng, char **f,
         return SIFT_ENOMEM;
     w = &eng->watch[eng->n_watch];
     w->prefix = f[0];
+    w->len = strlen(f[0]);
     if (!(f[0][0] == '+' || sift__is_digit((unsigned char)f[0][0]) ||
           strcmp(f[0], "[withheld]") == 0 ||
           strcmp(f[0], "[unavailable]") == 0))
@@ -715,6 +716,15 @@ static const char *installed_data(char *buf)
     return SIFT_DATADIR;
 }
 
+static struct tmpl_info measure(const char *tmpl)
+{
+    struct tmpl_info t;
+
+    t.len = strlen(tmpl);
+    t.has_ph = memchr(tmpl, '{', t.len) != NULL;
+    return t;
+}
+
 /* What the hot path looks up by index instead of by name: advice steps,
  * the signal of each rules name, the home region's tests. */
 static enum sift_rc resolve_tables(struct sift_engine *eng,
@@ -722,6 +732,16 @@ static enum sift_rc resolve_tables(struct sift_engine *eng,
 {
     size_t n = sift_text_rules_names(eng->rules);
 
+    for (size_t i = 0; i < eng->n_signals; i++) {
+        struct signal_def *d = &eng->signals[i];
+
+        d->ja = measure(d->info.reason_ja);
+        d->en = measure(d->info.reason_en);
+    }
+    for (size_t i = 0; i < eng->n_advice; i++) {
+        eng->advice[i].ja_info = measure(eng->advice[i].ja);
+        eng->advice[i].en_info = measure(eng->advice[i].en);
+    }
     for (int a = 0; a < ADV_COUNT; a++)
         eng->step[a] = sift__engine_advice(eng, sift__advice_step_ids[a]);
     eng->rule_signal = sift_calloc(n ? n : 1, sizeof(*eng->rule_signal));
