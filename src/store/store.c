@@ -114,6 +114,7 @@ void sift_store_close(struct sift_store *st)
     if (st == NULL)
         return;
     EVP_MD_CTX_free(st->md);
+    EVP_MD_CTX_free(st->md_salted);
     st->ops->close(st);
     sift_free(st);
 }
@@ -132,10 +133,21 @@ void sift_store_reporter_hash(struct sift_store *st, const char *identity,
 
     if (identity == NULL)
         len = 0;
+    /* The salt is hashed once into md_salted; each identity starts from
+     * a copy of it (the import hashes every row). */
+    if (st->md_salted == NULL) {
+        EVP_MD_CTX *m = EVP_MD_CTX_new();
+        if (m != NULL && (!EVP_DigestInit_ex(m, EVP_sha256(), NULL) ||
+                          !EVP_DigestUpdate(m, st->salt, sizeof(st->salt)))) {
+            EVP_MD_CTX_free(m);
+            m = NULL;
+        }
+        st->md_salted = m;
+    }
     if (st->md == NULL)
         st->md = EVP_MD_CTX_new();
-    if (st->md == NULL || !EVP_DigestInit_ex(st->md, EVP_sha256(), NULL) ||
-        !EVP_DigestUpdate(st->md, st->salt, sizeof(st->salt)) ||
+    if (st->md == NULL || st->md_salted == NULL ||
+        !EVP_MD_CTX_copy_ex(st->md, st->md_salted) ||
         !EVP_DigestUpdate(st->md, identity ? identity : "", len) ||
         !EVP_DigestFinal_ex(st->md, out, &n) || n != 32)
         memset(out, 0, 32); /* SIFT_NEVER with a working libcrypto */

@@ -64,8 +64,10 @@ struct sift_store {
     const struct sift__store_ops *ops;
     void *backend;
     unsigned char salt[SIFT__SALT_LEN];
-    void *md; /* EVP_MD_CTX reused by the reporter hash (no allocation per
-                 hash: the import hashes every row) */
+    void *md;        /* EVP_MD_CTX reused by the reporter hash (no
+                        allocation per hash: the import hashes every row) */
+    void *md_salted; /* EVP_MD_CTX that has hashed the salt, copied into
+                        md for each identity */
 };
 
 extern const struct sift__store_ops sift__store_sqlite_ops;

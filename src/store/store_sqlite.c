@@ -57,7 +57,7 @@ static const char *const migrations[] = {
     "  source     TEXT NOT NULL,\n"
     "  dedupe     TEXT,\n"
     "  key_id     INTEGER NOT NULL,\n" /* hash of key */
-    "  dedupe_id  INTEGER\n"           /* hash of (source, dedupe) */
+    "  dedupe_id  INTEGER\n"           /* see dedupe_id() */
     ");\n"
     "CREATE UNIQUE INDEX reports_dedupe ON reports (dedupe_id)\n"
     "  WHERE dedupe_id IS NOT NULL;\n"
@@ -103,6 +103,10 @@ static const char *const migrations[] = {
     "  PRIMARY KEY (campaign, key)\n"
     ") WITHOUT ROWID;\n"
     "CREATE INDEX campaign_numbers_key ON campaign_numbers (key);\n",
+    /* 2: dedupe_id starts with the top bits of key_id, so that both
+     * indexes take a batch sorted by dedupe_id in order (dedupe_id()). */
+    "UPDATE reports SET dedupe_id = sift_dedupe_id(key, source, dedupe)\n"
+    "  WHERE dedupe IS NOT NULL;\n",
 };
 #define SCHEMA_LATEST ((int)SIFT_ARRAY_LEN(migrations))
 
@@ -197,11 +201,20 @@ static const char *const stmt_sql[S_COUNT] = {
                 " pragma_page_size())",
 };
 
+/* One report of a batch, in the order it is written. */
+struct batch_row {
+    uint64_t order; /* dedupe_id, else key_id */
+    sqlite3_int64 key_id;
+    uint32_t ix; /* in the caller's array */
+};
+
 struct sqlite_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[S_COUNT];
     char path[1024];
     bool batch; /* inside sift_store_batch_begin(): writes are savepoints */
+    struct batch_row *rows; /* sq_add_reports()'s order, reused */
+    size_t cap_rows;
 };
 
 static struct sqlite_store *B(struct sift_store *st)
@@ -360,6 +373,52 @@ static sqlite3_int64 key_id(const char *a, const char *b)
     h *= 0xc4ceb9fe1a85ec53ull;
     h ^= h >> 33;
     return (sqlite3_int64)h;
+}
+
+/*
+ * The unique id of a report's (source, dedupe): the top DEDUPE_KEY_BITS
+ * bits of its key's key_id, then the top bits of the hash of (source,
+ * dedupe). A batch sorted by it is sorted by key_id's top bits as well,
+ * so both indexes take the batch in order: each insert lands next to
+ * the previous one instead of in a random leaf (the import's largest
+ * cost, schema version 2). Two reports collide only when their keys'
+ * ids share those bits and their hashes the other 40: for two reports
+ * of one number 2^-40, for two numbers 2^-64.
+ */
+#define DEDUPE_KEY_BITS 24
+
+static sqlite3_int64 dedupe_id(sqlite3_int64 kid, const char *source,
+                               const char *dedupe)
+{
+    uint64_t top = (uint64_t)kid >> (64 - DEDUPE_KEY_BITS);
+    uint64_t h = (uint64_t)key_id(source, dedupe);
+
+    return (sqlite3_int64)(top << (64 - DEDUPE_KEY_BITS) |
+                           h >> DEDUPE_KEY_BITS);
+}
+
+/* sift_dedupe_id(key, source, dedupe) in SQL, for migration 2. */
+static void sql_dedupe_id(sqlite3_context *ctx, int argc, sqlite3_value **v)
+{
+    const char *key = (const char *)sqlite3_value_text(v[0]);
+    const char *source = (const char *)sqlite3_value_text(v[1]);
+    const char *dedupe = (const char *)sqlite3_value_text(v[2]);
+
+    (void)argc;
+    if (key == NULL || source == NULL || dedupe == NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_int64(ctx, dedupe_id(key_id(key, NULL), source, dedupe));
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+    const struct batch_row *x = a, *y = b;
+
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return x->ix < y->ix ? -1 : x->ix > y->ix; /* file order among equals */
 }
 
 static void bind_text(sqlite3_stmt *s, int i, const char *t)
@@ -528,6 +587,7 @@ static void sq_close(struct sift_store *st)
     for (int i = 0; i < S_COUNT; i++)
         sqlite3_finalize(b->stmt[i]);
     sqlite3_close(b->db);
+    sift_free(b->rows);
     sift_free(b);
     st->backend = NULL;
 }
@@ -556,6 +616,14 @@ static enum sift_rc sq_open(struct sift_store *st, const char *path,
     }
     sqlite3_extended_result_codes(b->db, 1);
     sqlite3_busy_timeout(b->db, BUSY_TIMEOUT_MS);
+    code = sqlite3_create_function(b->db, "sift_dedupe_id", 3,
+                                   SQLITE_UTF8 | SQLITE_DETERMINISTIC |
+                                       SQLITE_DIRECTONLY,
+                                   NULL, sql_dedupe_id, NULL, NULL);
+    if (code != SQLITE_OK) {
+        rc = fail(b, code, "registering sift_dedupe_id", err);
+        goto out;
+    }
     /* WAL is a property of the file; switching needs a moment's lock,
      * for which the busy timeout waits. */
     /* 16 KiB pages: shallower index B-trees and fewer page writes per
@@ -638,6 +706,14 @@ static enum sift_rc sq_check(struct sift_store *st, struct sift_err *err)
     return rc;
 }
 
+/*
+ * The batch is written in dedupe_id order (reports without a dedupe key
+ * by key_id), which is also key_id order by its top bits: both indexes
+ * then grow left to right through pages already in the cache, not one
+ * random leaf per row (about a quarter of the import's time at a million
+ * rows). Among equal dedupe ids the earlier report is written first, so
+ * it is the one kept. Ids are handed out in that order.
+ */
 static enum sift_rc sq_add_reports(struct sift_store *st,
                                    struct sift_report *reports, size_t n,
                                    size_t *n_added, struct sift_err *err)
@@ -649,10 +725,34 @@ static enum sift_rc sq_add_reports(struct sift_store *st,
 
     if (s == NULL)
         return err ? err->rc : SIFT_ESTORE;
+    if (n > UINT32_MAX)
+        return sift__err_set(err, SIFT_ETOOBIG, NULL, "too many reports");
+    if (n > b->cap_rows) {
+        struct batch_row *r = sift_realloc(b->rows, n * sizeof(*r));
+        if (r == NULL)
+            return sift__err_set(err, SIFT_ENOMEM, NULL, "out of memory");
+        b->rows = r;
+        b->cap_rows = n;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct batch_row *o = &b->rows[i];
+        o->ix = (uint32_t)i;
+        o->key_id = key_id(reports[i].key, NULL);
+        o->order = reports[i].dedupe != NULL
+                       ? (uint64_t)dedupe_id(o->key_id, reports[i].source,
+                                             reports[i].dedupe)
+                       : (uint64_t)o->key_id;
+    }
+    qsort(b->rows, n, sizeof(*b->rows), cmp_row);
     rc = tx_begin(b, err);
     for (size_t i = 0; rc == SIFT_OK && i < n; i++) {
-        struct sift_report *r = &reports[i];
+        const struct batch_row *o = &b->rows[i];
+        struct sift_report *r = &reports[o->ix];
         int code;
+
+        /* The batch is read out of order: fetch a later row early. */
+        if (i + 8 < n)
+            __builtin_prefetch(&reports[b->rows[i + 8].ix]);
 
         bind_text(s, 1, r->key);
         sqlite3_bind_int(s, 2, (int)r->category);
@@ -662,9 +762,9 @@ static enum sift_rc sq_add_reports(struct sift_store *st,
         sqlite3_bind_int64(s, 6, r->time);
         bind_text(s, 7, r->source);
         bind_text(s, 8, r->dedupe);
-        sqlite3_bind_int64(s, 9, key_id(r->key, NULL));
+        sqlite3_bind_int64(s, 9, o->key_id);
         if (r->dedupe != NULL)
-            sqlite3_bind_int64(s, 10, key_id(r->source, r->dedupe));
+            sqlite3_bind_int64(s, 10, (sqlite3_int64)o->order);
         else
             sqlite3_bind_null(s, 10);
         code = sqlite3_step(s);

@@ -3,6 +3,8 @@ TEST_DECLARE(store_open_migrates_and_reopens)
 TEST_DECLARE(store_path_from_environment)
 TEST_DECLARE(store_report_round_trip)
 TEST_DECLARE(store_dedupe_makes_imports_idempotent)
+TEST_DECLARE(store_migration_2_keeps_imports_idempotent)
+TEST_DECLARE(store_batch_keeps_the_first_of_equal_rows)
 TEST_DECLARE(store_limits_refuse_the_whole_batch)
 TEST_DECLARE(store_list_round_trip_and_remove)
 TEST_DECLARE(store_call_log_round_trip_and_prune)
@@ -17,6 +19,8 @@ TEST_DECLARE(store_two_handles_see_each_others_writes)
     TEST_ENTRY(store_path_from_environment)                                    \
     TEST_ENTRY(store_report_round_trip)                                        \
     TEST_ENTRY(store_dedupe_makes_imports_idempotent)                          \
+    TEST_ENTRY(store_migration_2_keeps_imports_idempotent)                     \
+    TEST_ENTRY(store_batch_keeps_the_first_of_equal_rows)                      \
     TEST_ENTRY(store_limits_refuse_the_whole_batch)                            \
     TEST_ENTRY(store_list_round_trip_and_remove)                               \
     TEST_ENTRY(store_call_log_round_trip_and_prune)                            \

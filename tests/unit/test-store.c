@@ -251,6 +251,78 @@ TEST_IMPL(store_dedupe_makes_imports_idempotent)
     return 0;
 }
 
+/* A version-1 file (dedupe_id a plain hash of source and dedupe) is
+ * migrated to version 2's ids: importing the same rows again after the
+ * upgrade still adds nothing. */
+TEST_IMPL(store_migration_2_keeps_imports_idempotent)
+{
+    struct tmp t;
+    struct sift_store *st;
+    struct sift_report r[2];
+    size_t added;
+    sqlite3 *db;
+
+    tmp_make(&t);
+    st = open_ok(t.db);
+    r[0] = report("+12025550101", "row1");
+    r[1] = report("+12025550102", "row2");
+    ASSERT_EQ(sift_store_add_reports(st, r, 2, &added, NULL), SIFT_OK);
+    ASSERT_EQ(added, 2);
+    sift_store_close(st);
+    /* Back to version 1, with ids no version-2 callsift would write. */
+    ASSERT_EQ(sqlite3_open(t.db, &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "UPDATE reports SET dedupe_id = id * 7919;"
+                           "DELETE FROM schema_version WHERE version >= 2",
+                           NULL, NULL, NULL),
+              SQLITE_OK);
+    sqlite3_close(db);
+    st = open_ok(t.db);
+    ASSERT_EQ(sift_store_check(st, NULL), SIFT_OK);
+    ASSERT_EQ(sift_store_add_reports(st, r, 2, &added, NULL), SIFT_OK);
+    ASSERT_EQ(added, 0);
+    ASSERT_EQ(count_reports(st, NULL), 2);
+    sift_store_close(st);
+    tmp_remove(&t);
+    return 0;
+}
+
+/* A batch is written sorted by its ids, but a row repeated inside one
+ * batch keeps its first copy, and every report gets its own id. */
+TEST_IMPL(store_batch_keeps_the_first_of_equal_rows)
+{
+    struct tmp t;
+    struct sift_store *st;
+    struct sift_report r[40];
+    char keys[40][16];
+    size_t added;
+
+    tmp_make(&t);
+    st = open_ok(t.db);
+    for (int i = 0; i < 40; i++) {
+        snprintf(keys[i], sizeof(keys[i]), "+1202555%04d", (i * 37) % 40);
+        r[i] = report(keys[i], keys[i]);
+        r[i].category = i < 20 ? SIFT_CAT_SCAM : SIFT_CAT_SPAM;
+    }
+    /* rows 20..39 repeat rows 0..19's numbers as dedupe keys */
+    for (int i = 20; i < 40; i++) {
+        r[i].key = r[i - 20].key;
+        r[i].dedupe = r[i - 20].dedupe;
+    }
+    ASSERT_EQ(sift_store_add_reports(st, r, 40, &added, NULL), SIFT_OK);
+    ASSERT_EQ(added, 20);
+    for (int i = 0; i < 20; i++) {
+        ASSERT(r[i].id > 0);
+        ASSERT_EQ(r[i + 20].id, 0);
+        for (int j = 0; j < i; j++)
+            ASSERT(r[i].id != r[j].id);
+    }
+    ASSERT_EQ(count_reports(st, NULL), 20);
+    sift_store_close(st);
+    tmp_remove(&t);
+    return 0;
+}
+
 TEST_IMPL(store_limits_refuse_the_whole_batch)
 {
     struct tmp t;
