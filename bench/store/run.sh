@@ -15,7 +15,7 @@ rm -f "$out"/*.db "$out"/*.db-*
 
 rate() { sed -n 's/.*(\([0-9]*\) rows\/s).*/\1/p'; }
 
-echo "callsift import: rows/s (batch 50,000, WAL, synchronous=FULL)"
+echo "callsift import: rows/s (batch 100,000, WAL, synchronous=FULL)"
 if [ -f "$ftc" ]; then
     n=$(($(wc -l <"$ftc") - 1))
     r1=$("$bin" import "$ftc" --format ftc-dnc --db "$out/ftc.db" | rate)

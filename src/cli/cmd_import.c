@@ -8,7 +8,7 @@
  *
  * Flow: read the file in large blocks, split lines, turn each row into a
  * struct sift_report (key as E.164, a dedupe key from the row's
- * identity), and hand batches of --batch rows (default 50,000) to
+ * identity), and hand batches of --batch rows (default 100,000) to
  * sift_store_add_reports(), which commits each batch as one transaction.
  * After each commit the count of input rows acknowledged so far goes to
  * the --ack-file (one line per commit, written with write(2), so it is in
@@ -43,11 +43,11 @@
 #include "util/file.h"
 #include "util/util.h"
 
-#define BATCH_DEFAULT 50000
+#define BATCH_DEFAULT 100000
 #define BATCH_MAX     1000000
 #define LINE_MAX_LEN  (128 * 1024)
 #define BLOCK         (1024 * 1024)
-#define POOL_SIZE     (8 * 1024 * 1024)
+#define POOL_SIZE     (16 * 1024 * 1024)
 #define MAX_FIELDS    32
 
 static const char usage_text[] =
@@ -73,7 +73,7 @@ static const char usage_text[] =
     "                   (default: now)\n"
     "  --region CC      how national numbers are read (ftc-dnc: US; else\n"
     "                   $CALLSIFT_REGION or JP)\n"
-    "  --batch N        rows per transaction (default 50000)\n"
+    "  --batch N        rows per transaction (default 100000)\n"
     "  --ack-file F     after each commit, append the count of input rows\n"
     "                   committed so far to F\n"
     "  --db PATH        the store (default $CALLSIFT_DB or var/callsift.db)\n"
@@ -270,6 +270,34 @@ static bool str_eq_ci(struct sift_str s, const char *lit)
     return true;
 }
 
+/* Decimal and zero-padded hex without printf: these run for every row
+ * and write the very bytes "%lld" and "%016llx" would (the dedupe keys
+ * of earlier imports must not change). */
+static void add_dec(struct sift__sbuf *sb, long long v)
+{
+    char buf[24];
+    size_t i = sizeof(buf);
+    unsigned long long u =
+        v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+    do {
+        buf[--i] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        buf[--i] = '-';
+    sift__sbuf_add(sb, buf + i, sizeof(buf) - i);
+}
+
+static void add_hex16(struct sift__sbuf *sb, uint64_t v)
+{
+    char buf[16];
+
+    for (int i = 15; i >= 0; i--, v >>= 4)
+        buf[i] = "0123456789abcdef"[v & 15];
+    sift__sbuf_add(sb, buf, sizeof(buf));
+}
+
 /* Turn one row into a report in the batch. Returns -1 on a store error. */
 static int add_row(struct import *im, const struct row *rw)
 {
@@ -292,7 +320,7 @@ static int add_row(struct import *im, const struct row *rw)
         im->bad_number++;
         return 0;
     }
-    snprintf(key, sizeof(key), "%s", num.e164);
+    sift__strlcpy(key, num.e164, sizeof(key));
     need = strlen(key) + rw->comment.len + rw->transcript.len + 2 * 256 + 8;
     if (rw->comment.len > SIFT_COMMENT_MAX ||
         rw->transcript.len > SIFT_TRANSCRIPT_MAX) {
@@ -356,8 +384,13 @@ static int add_row(struct import *im, const struct row *rw)
                     3 ^
                 hash64(rw->reporter.p ? rw->reporter.p : "", rw->reporter.len) *
                     5;
-            sift__sbuf_addf(&sb, "%s@%lld/%d/%016llx", key, (long long)r->time,
-                            (int)r->category, (unsigned long long)h);
+            sift__sbuf_adds(&sb, key);
+            sift__sbuf_addc(&sb, '@');
+            add_dec(&sb, (long long)r->time);
+            sift__sbuf_addc(&sb, '/');
+            add_dec(&sb, (long long)r->category);
+            sift__sbuf_addc(&sb, '/');
+            add_hex16(&sb, h);
         }
         if (sb.len >= sizeof(ident) - 12) {
             im->bad_field++;
@@ -368,7 +401,8 @@ static int add_row(struct import *im, const struct row *rw)
             sift__err_set(&im->err, SIFT_ENOMEM, NULL, "out of memory");
             return -1;
         }
-        sift__sbuf_addf(&sb, "#%u", k);
+        sift__sbuf_addc(&sb, '#');
+        add_dec(&sb, (long long)k);
         dedupe.p = ident;
         dedupe.len = sb.len;
     }
@@ -384,8 +418,14 @@ static int add_row(struct import *im, const struct row *rw)
                                  r->reporter);
     } else {
         char who[512];
-        int n = snprintf(who, sizeof(who), "%s:%s", im->source, r->dedupe);
-        sift_store_reporter_hash(im->st, who, (size_t)n, r->reporter);
+        struct sift__sbuf sb;
+        sift__sbuf_init(&sb, who, sizeof(who));
+        sift__sbuf_adds(&sb, im->source);
+        sift__sbuf_addc(&sb, ':');
+        sift__sbuf_adds(&sb, r->dedupe);
+        sift_store_reporter_hash(
+            im->st, who, sb.len < sizeof(who) ? sb.len : sizeof(who) - 1,
+            r->reporter);
     }
     im->n_rows++;
     return 0;
