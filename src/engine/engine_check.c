@@ -358,7 +358,7 @@ static void number_signals(const struct sift_engine *eng,
     w = watch_match(eng, n, v->relation.known && v->relation.international);
     if (w != NULL) {
         struct sift_signal *s;
-        snprintf(ev_buf, sizeof(ev_buf), "%s", w->prefix);
+        sift__strlcpy(ev_buf, w->prefix, sizeof(ev_buf));
         s = fire_ix(eng, v, eng->builtin[SIG_NUMBER_WATCHLIST], &w->weight,
                     ev_buf);
         if (s != NULL) {
@@ -536,7 +536,7 @@ static void org_signals(const struct sift_engine *eng,
     v->org.contact_ja = org->contact_ja;
     v->org.contact_en = org->contact_en;
 
-    snprintf(buf, sizeof(buf), "%s", alias);
+    sift__strlcpy(buf, alias, sizeof(buf));
     s = fire(eng, v, SIG_ORG_IMPERSONATION, buf);
     if (s != NULL) {
         snprintf(s->reason_ja, sizeof(s->reason_ja),
@@ -612,7 +612,7 @@ static void url_signals(const struct sift_engine *eng, struct sift_verdict *v,
 
     if (n == 0)
         return;
-    snprintf(buf, sizeof(buf), "%s", urls[0].host);
+    sift__strlcpy(buf, urls[0].host, sizeof(buf));
     fire(eng, v, SIG_URL_PRESENT, buf);
     for (size_t i = 0; i < n; i++) {
         const struct sift_text_url *u = &urls[i];
@@ -620,7 +620,7 @@ static void url_signals(const struct sift_engine *eng, struct sift_verdict *v,
             sift_orgs_domain_owner(eng->orgs, u->host, strlen(u->host));
         const char *token = NULL;
 
-        snprintf(buf, sizeof(buf), "%s", u->host);
+        sift__strlcpy(buf, u->host, sizeof(buf));
         if (u->flags & SIFT_TEXT_URL_IP_HOST)
             fire(eng, v, SIG_URL_IP_HOST, buf);
         if (u->flags & SIFT_TEXT_URL_SHORTENER)
@@ -1067,7 +1067,7 @@ static void stir_signals(const struct sift_engine *eng,
     v->stir.reason = (int)r.reason;
     v->stir.sip_code =
         r.status == SIFT_STIR_FAILED ? sift_stir_sip_code(r.reason) : 0;
-    snprintf(v->stir.detail, sizeof(v->stir.detail), "%s", r.detail);
+    sift__strlcpy(v->stir.detail, r.detail, sizeof(v->stir.detail));
     if (r.status == SIFT_STIR_PASS) {
         snprintf(buf, sizeof(buf), "attestation %s, origid %.36s",
                  sift_stir_attest_name(r.attest), r.origid);

@@ -379,10 +379,12 @@ static bool normalize_fast(const unsigned char *s, size_t len,
                 t[o++] = ' ';
             space = false;
         }
-        if (cp < 0x80)
+        if (cp < 0x80) {
             t[o++] = (char)cp;
-        else
-            o += sift__utf8_encode(cp, t + o);
+        } else { /* stable: the input's own three bytes */
+            memcpy(t + o, s + i - 3, 3);
+            o += 3;
+        }
         prev = cp;
     }
     t[o] = '\0';
