@@ -52,17 +52,6 @@ void sift_reputation_get_opts(const struct sift_reputation *rep,
 
 /* ---- keys ------------------------------------------------------------ */
 
-uint64_t sift__rep_mix(uint64_t x)
-{
-    /* splitmix64's finaliser: every input bit reaches every output bit. */
-    x ^= x >> 30;
-    x *= 0xbf58476d1ce4e5b9ull;
-    x ^= x >> 27;
-    x *= 0x94d049bb133111ebull;
-    x ^= x >> 31;
-    return x;
-}
-
 /*
  * "+18776430291" -> 18776430291. E.164 has at most 15 digits and never a
  * leading 0, so up to 18 digits the integer is unique and below 2^60.

@@ -175,7 +175,16 @@ struct sift_reputation {
 /* Keys and fingerprints. */
 uint64_t sift__rep_key(const char *s, size_t len);
 uint64_t sift__rep_number_key(const struct sift_number *n);
-uint64_t sift__rep_mix(uint64_t x);
+static inline uint64_t sift__rep_mix(uint64_t x)
+{
+    /* splitmix64's finaliser: every input bit reaches every output bit. */
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+}
 
 /* Number table (callers hold the lock). */
 const struct num_slot *sift__rep_num_find(const struct num_table *t,
