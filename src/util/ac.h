@@ -3,8 +3,10 @@
  * set of literal strings in one pass over a text. Built once (allocates),
  * searched many times (never allocates; safe from many threads at once).
  *
- * Used for organisation names and aliases, SMS sender IDs and brand tokens:
- * sets of a few hundred literals searched in every event.
+ * Used for the organisations' brand tokens, searched in the host names of
+ * links (short inputs). Longer texts go to vectorscan instead: each step
+ * here waits on the previous table load, which vectorscan's literal
+ * matcher avoids (orgs.c finds aliases in message texts that way).
  */
 #ifndef SIFT_AC_H
 #define SIFT_AC_H
