@@ -149,9 +149,34 @@ struct camp_link {
     uint32_t spare;
 };
 
+/*
+ * The formed campaigns again, for the check's search (formed only): per
+ * band, each of the 65,536 band values has a bucket of 1 << k_log2
+ * fingerprint slots (0: empty), so a probe reads its bucket's slots, all
+ * in one or two cache lines, and tests every one without a branch. A
+ * bucket that fills sends further fingerprints to a small overflow table
+ * and sets the value's bit in overflowed[].
+ */
+struct ovf_slot {
+    uint64_t fp;
+    uint32_t ix1; /* cluster index + 1; 0: empty */
+    uint32_t key; /* band << 16 | band value */
+};
+
+struct formed_index {
+    uint64_t *fp;          /* BANDS << 16 buckets of 1 << k_log2 slots */
+    uint32_t *ix;          /* the cluster of each slot of fp[] */
+    uint64_t *overflowed;  /* BANDS << 16 bits */
+    struct ovf_slot *ovf;  /* open addressing by key */
+    size_t ovf_cap, ovf_n; /* ovf_cap a power of two */
+    unsigned k_log2;
+    size_t n; /* campaigns held */
+};
+
 struct campaign_index {
     struct cluster *c;
     struct camp_link *links; /* parallel to c */
+    struct formed_index formed;
     size_t n, cap;
     size_t n_formed;
     uint32_t *heads; /* BANDS << BAND_BITS chain heads */

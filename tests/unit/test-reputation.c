@@ -585,6 +585,87 @@ TEST_IMPL(reputation_campaign_forms_and_is_inherited)
     return 0;
 }
 
+/*
+ * The check's search against a brute-force scan: 30,000 campaigns (enough
+ * to outgrow the smallest buckets), 300 of them sharing one band value
+ * (the overflow path), queried at 0 to 12 bits from a campaign and at
+ * random. Expected: the nearest campaign within the distance (10) among
+ * those with some 16-bit band within one bit, the older on a tie.
+ */
+static uint64_t rng_next(uint64_t *st)
+{
+    uint64_t z = (*st += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static bool bands_near(uint64_t a, uint64_t b)
+{
+    for (int k = 0; k < 4; k++)
+        if (__builtin_popcountll(((a ^ b) >> (16 * k)) & 0xffff) <= 1)
+            return true;
+    return false;
+}
+
+TEST_IMPL(reputation_campaign_search_matches_a_scan)
+{
+    enum { N = 30000, SHARED = 300, QUERIES = 4000 };
+    struct sift_reputation *rep;
+    uint64_t *fps = malloc(N * sizeof(*fps)), st = 42;
+    int64_t *ids = malloc(N * sizeof(*ids));
+    char key[32];
+
+    ASSERT_NOT_NULL(fps);
+    ASSERT_NOT_NULL(ids);
+    ASSERT_EQ(sift_reputation_new(&rep, NULL, NULL), SIFT_OK);
+    for (int c = 0; c < N; c++) {
+        int64_t id = 0;
+        bool formed = false;
+        fps[c] = rng_next(&st) | 1;
+        if (c < SHARED)
+            fps[c] = (fps[c] & ~0xffffull) | 0x1235;
+        for (int k = 0; k < 3; k++) {
+            snprintf(key, sizeof(key), "+8170%08d", c * 3 + k);
+            ASSERT_EQ(sift_reputation_add_message(rep, key, fps[c], NULL, NOW,
+                                                  &id, &formed),
+                      SIFT_OK);
+        }
+        ids[c] = id; /* 0 when it joined an earlier, nearby campaign */
+    }
+    for (int q = 0; q < QUERIES; q++) {
+        uint64_t fp = fps[rng_next(&st) % N];
+        struct sift_rep_facts f;
+        int64_t want = 0;
+        int want_d = 99;
+        if (q % 4 == 3) {
+            fp = rng_next(&st) | 1;
+        } else {
+            for (int b = (int)(rng_next(&st) % 13); b > 0; b--)
+                fp ^= 1ull << (rng_next(&st) % 64);
+        }
+        if (fp == 0)
+            fp = 1;
+        for (int c = 0; c < N; c++) {
+            int d = __builtin_popcountll(fp ^ fps[c]);
+            if (ids[c] == 0 || d > 10 || !bands_near(fp, fps[c]))
+                continue;
+            if (d < want_d || (d == want_d && ids[c] < want)) {
+                want = ids[c];
+                want_d = d;
+            }
+        }
+        sift_reputation_assess(rep, NULL, NULL, NULL, fp, NOW, &f);
+        if (f.campaign != want)
+            TEST_FAIL_("query %d: campaign %lld, a scan finds %lld (%d bits)",
+                       q, (long long)f.campaign, (long long)want, want_d);
+    }
+    sift_reputation_free(rep);
+    free(fps);
+    free(ids);
+    return 0;
+}
+
 /* ---- concurrency
  * --------------------------------------------------------------- */
 
