@@ -133,6 +133,26 @@ void sift_reputation_assess(const struct sift_reputation *rep,
                             const struct sift_number *callee, uint64_t fp,
                             int64_t now, struct sift_rep_facts *out);
 
+/* One event of a batch for sift_reputation_assess_many(). */
+struct sift_rep_query {
+    const struct sift_number *caller;
+    const char *sender; /* NULL allowed */
+    const struct sift_number *callee;
+    uint64_t fp;
+};
+
+/*
+ * sift_reputation_assess() for n events at once, with one time now:
+ * out[i] is what assess would write for q[i]. For screening in bulk (a
+ * carrier's queue, a list of numbers): the batch's reads of the number
+ * table are started together, so n numbers cost about n / 8 memory
+ * latencies instead of n (bench/reputation). Thread-safe; never
+ * allocates.
+ */
+void sift_reputation_assess_many(const struct sift_reputation *rep,
+                                 const struct sift_rep_query *q, size_t n,
+                                 int64_t now, struct sift_rep_facts *out);
+
 /* Numbers, live list entries, callers with recent calls, campaigns and
  * the bytes held, for metrics and the memory benchmark. */
 struct sift_reputation_stats {

@@ -76,11 +76,24 @@ uint64_t sift__rep_key(const char *s, size_t len)
     return sift__rep_mix(h) | KEY_HASHED;
 }
 
+/* sift__rep_key() of n's E.164 form, reading it once (every check and
+ * every lookup computes this). */
 uint64_t sift__rep_number_key(const struct sift_number *n)
 {
+    const char *p;
+    uint64_t v = 0;
+    size_t i;
+
     if (n == NULL || n->status != SIFT_NUMBER_OK)
         return 0;
-    return sift__rep_key(n->e164, strlen(n->e164));
+    p = n->e164;
+    if (p[0] == '+' && p[1] >= '1' && p[1] <= '9') {
+        for (i = 1; i <= 18 && p[i] >= '0' && p[i] <= '9'; i++)
+            v = v * 10 + (uint64_t)(p[i] - '0');
+        if (p[i] == '\0')
+            return v;
+    }
+    return sift__rep_key(p, strlen(p));
 }
 
 /* ---- the word pool ------------------------------------------------------ */
@@ -217,6 +230,12 @@ const struct num_slot *sift__rep_num_find(const struct num_table *t,
         if (s->key == 0)
             return NULL;
     }
+}
+
+void sift__rep_num_prefetch(const struct num_table *t, uint64_t key)
+{
+    if (t->cap != 0 && key != 0)
+        __builtin_prefetch(&t->slots[slot_of(key, t->bits)]);
 }
 
 static enum sift_rc num_grow(struct num_table *t)

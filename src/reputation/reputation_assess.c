@@ -50,27 +50,23 @@ static void campaign_facts(const struct sift_reputation *rep, uint64_t fp,
     }
 }
 
-void sift_reputation_assess(const struct sift_reputation *crep,
-                            const struct sift_number *caller,
-                            const char *sender,
-                            const struct sift_number *callee, uint64_t fp,
-                            int64_t now, struct sift_rep_facts *out)
+/* The caller's key: its E.164 number, else the SMS sender ID (0: none). */
+static uint64_t caller_key_of(const struct sift_number *caller,
+                              const char *sender)
 {
-    struct sift_reputation *rep = (struct sift_reputation *)crep;
-    uint64_t caller_key = 0, callee_key;
-
-    memset(out, 0, sizeof(*out));
-    if (rep == NULL)
-        return;
-    if (now <= 0)
-        now = (int64_t)time(NULL);
     if (caller != NULL && caller->status == SIFT_NUMBER_OK)
-        caller_key = sift__rep_number_key(caller);
-    else if (sender != NULL && sender[0] != '\0')
-        caller_key = sift__rep_key(sender, strlen(sender));
-    callee_key = sift__rep_number_key(callee);
+        return sift__rep_number_key(caller);
+    if (sender != NULL && sender[0] != '\0')
+        return sift__rep_key(sender, strlen(sender));
+    return 0;
+}
 
-    pthread_rwlock_rdlock(&rep->rw);
+/* Everything but the keys; the read lock is held. */
+static void assess_locked(const struct sift_reputation *rep,
+                          const struct sift_number *caller, uint64_t caller_key,
+                          const struct sift_number *callee, uint64_t callee_key,
+                          uint64_t fp, int64_t now, struct sift_rep_facts *out)
+{
     if (caller_key != 0) {
         number_facts(rep, caller_key, now, out);
         sift__rep_calls_assess(rep, caller_key, callee_key, now, out);
@@ -79,5 +75,67 @@ void sift_reputation_assess(const struct sift_reputation *crep,
                            now, out);
     if (fp != 0)
         campaign_facts(rep, fp, out);
+}
+
+void sift_reputation_assess(const struct sift_reputation *crep,
+                            const struct sift_number *caller,
+                            const char *sender,
+                            const struct sift_number *callee, uint64_t fp,
+                            int64_t now, struct sift_rep_facts *out)
+{
+    struct sift_reputation *rep = (struct sift_reputation *)crep;
+    uint64_t caller_key, callee_key;
+
+    memset(out, 0, sizeof(*out));
+    if (rep == NULL)
+        return;
+    if (now <= 0)
+        now = (int64_t)time(NULL);
+    caller_key = caller_key_of(caller, sender);
+    callee_key = sift__rep_number_key(callee);
+
+    pthread_rwlock_rdlock(&rep->rw);
+    assess_locked(rep, caller, caller_key, callee, callee_key, fp, now, out);
     pthread_rwlock_unlock(&rep->rw);
+}
+
+/*
+ * A batch: the keys of a chunk first, then a prefetch of each caller's
+ * slot in the number table (and in the call table), then the facts one
+ * by one, so the chunk's memory reads overlap instead of following one
+ * another. One read lock per chunk.
+ */
+#define CHUNK 32
+
+void sift_reputation_assess_many(const struct sift_reputation *crep,
+                                 const struct sift_rep_query *q, size_t n,
+                                 int64_t now, struct sift_rep_facts *out)
+{
+    struct sift_reputation *rep = (struct sift_reputation *)crep;
+    uint64_t caller_key[CHUNK], callee_key[CHUNK];
+
+    if (n == 0)
+        return;
+    memset(out, 0, n * sizeof(*out));
+    if (rep == NULL)
+        return;
+    if (now <= 0)
+        now = (int64_t)time(NULL);
+    for (size_t at = 0; at < n; at += CHUNK) {
+        size_t m = n - at < CHUNK ? n - at : CHUNK;
+        for (size_t i = 0; i < m; i++) {
+            caller_key[i] = caller_key_of(q[at + i].caller, q[at + i].sender);
+            callee_key[i] = sift__rep_number_key(q[at + i].callee);
+        }
+        pthread_rwlock_rdlock(&rep->rw);
+        for (size_t i = 0; i < m; i++) {
+            sift__rep_num_prefetch(&rep->nums, caller_key[i]);
+            sift__rep_calls_prefetch(&rep->calls, caller_key[i]);
+        }
+        for (size_t i = 0; i < m; i++)
+            assess_locked(rep, q[at + i].caller, caller_key[i],
+                          q[at + i].callee, callee_key[i], q[at + i].fp, now,
+                          &out[at + i]);
+        pthread_rwlock_unlock(&rep->rw);
+    }
 }

@@ -54,6 +54,12 @@ static const struct call_slot *call_find(const struct call_table *t,
     }
 }
 
+void sift__rep_calls_prefetch(const struct call_table *t, uint64_t key)
+{
+    if (t->cap != 0 && key != 0)
+        __builtin_prefetch(&t->slots[slot_of(key, t->bits)]);
+}
+
 static struct call_slot *call_get(struct call_table *t, uint64_t key)
 {
     size_t i;

@@ -214,6 +214,9 @@ static inline uint64_t sift__rep_mix(uint64_t x)
 /* Number table (callers hold the lock). */
 const struct num_slot *sift__rep_num_find(const struct num_table *t,
                                           uint64_t key);
+/* Start reading key's slot (assess_many). */
+void sift__rep_num_prefetch(const struct num_table *t, uint64_t key);
+void sift__rep_calls_prefetch(const struct call_table *t, uint64_t key);
 
 /* Parts (callers hold the write lock; init/release at new/free). */
 enum sift_rc sift__rep_lists_init(struct list_index *li);

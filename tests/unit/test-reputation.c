@@ -666,6 +666,75 @@ TEST_IMPL(reputation_campaign_search_matches_a_scan)
     return 0;
 }
 
+/* assess_many() writes what assess() writes, query by query, over
+ * reports, a list entry, calls, a sender ID and a campaign; batches
+ * longer than one chunk and an empty one. */
+TEST_IMPL(reputation_assess_many_equals_assess)
+{
+    enum { N = 100 };
+    struct sift_reputation *rep;
+    struct sift_number nums[N], callee;
+    struct sift_rep_query q[N];
+    struct sift_rep_facts one, many[N];
+    struct sift_list_entry e = {0};
+    struct sift_call c = {0};
+    char key[32];
+    int64_t id;
+    bool formed;
+
+    ASSERT_EQ(sift_reputation_new(&rep, NULL, NULL), SIFT_OK);
+    for (int i = 0; i < N; i++) {
+        struct sift_report r = {0};
+        snprintf(key, sizeof(key), "+8190%08d", i * 7);
+        ASSERT_EQ(sift_number_parse(&nums[i], key, strlen(key), "JP", NULL),
+                  SIFT_OK);
+        if (i % 3 == 0)
+            continue; /* unknown to the index */
+        r.key = key;
+        r.category = (enum sift_report_category)(i % 5);
+        r.time = NOW - i * 3600;
+        r.source = "t";
+        r.reporter[0] = (uint8_t)i;
+        ASSERT_EQ(sift_reputation_add_report(rep, &r), SIFT_OK);
+    }
+    e.id = 1;
+    e.kind = SIFT_LIST_BLOCK;
+    e.match = SIFT_MATCH_PREFIX;
+    e.value = "+81900000*";
+    ASSERT_EQ(sift_reputation_add_list(rep, &e), SIFT_OK);
+    c.from = "+819000000007";
+    c.to = "+819011112222";
+    c.time = NOW - 60;
+    c.duration = 2;
+    ASSERT_EQ(sift_reputation_add_call(rep, &c), SIFT_OK);
+    for (int k = 0; k < 3; k++) {
+        snprintf(key, sizeof(key), "+8180%08d", k);
+        ASSERT_EQ(sift_reputation_add_message(rep, key, 0x123456789abcdefull,
+                                              NULL, NOW, &id, &formed),
+                  SIFT_OK);
+    }
+    ASSERT_EQ(sift_number_parse(&callee, "+819011112222", 13, "JP", NULL),
+              SIFT_OK);
+    for (int i = 0; i < N; i++) {
+        q[i].caller = i % 10 == 5 ? NULL : &nums[i];
+        q[i].sender = i % 10 == 5 ? "NTT-Finance" : NULL;
+        q[i].callee = i % 2 ? &callee : NULL;
+        q[i].fp = i % 4 == 0 ? 0x123456789abcdefull ^ (1ull << (i % 64)) : 0;
+    }
+    sift_reputation_assess_many(rep, q, N, NOW, many);
+    for (int i = 0; i < N; i++) {
+        sift_reputation_assess(rep, q[i].caller, q[i].sender, q[i].callee,
+                               q[i].fp, NOW, &one);
+        if (memcmp(&one, &many[i], sizeof(one)) != 0)
+            TEST_FAIL_("query %d differs", i);
+    }
+    ASSERT(many[7].reporters == 1 && many[7].blocked);
+    ASSERT(many[0].campaign == 1);
+    sift_reputation_assess_many(rep, q, 0, NOW, many); /* nothing */
+    sift_reputation_free(rep);
+    return 0;
+}
+
 /* ---- concurrency
  * --------------------------------------------------------------- */
 
