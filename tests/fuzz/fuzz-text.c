@@ -6,7 +6,9 @@
  * undefined
  * behaviour. Checks the invariants the engine relies on: normalised text
  * is valid UTF-8 without controls, evidence is NUL-terminated within
- * SIFT_TEXT_EVIDENCE_MAX bytes, URL spans lie inside the text.
+ * SIFT_TEXT_EVIDENCE_MAX bytes, URL spans lie inside the text; the
+ * normaliser's one-pass fast path gives exactly what its general path
+ * gives.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -15,13 +17,14 @@
 
 #include "callsift.h"
 #include "callsift/text.h"
+#include "text/text_int.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct sift_text_rules *rules;
 static struct sift_text_scratch *scratch;
 static struct sift_text_url_lists *lists;
-static struct sift_text_norm norm;
+static struct sift_text_norm norm, general;
 
 static void setup(void)
 {
@@ -43,6 +46,7 @@ static void setup(void)
         sift_text_url_lists_new(&lists, NULL, &err) != SIFT_OK)
         abort();
     sift_text_norm_init(&norm, 0);
+    sift_text_norm_init(&general, 0);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -57,6 +61,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (strlen(norm.text) != norm.len)
         __builtin_trap(); /* NUL inside normalised text */
+    if (sift__text_normalize_general((const char *)data, size, &general,
+                                     NULL) != SIFT_OK ||
+        general.len != norm.len ||
+        memcmp(general.text, norm.text, norm.len) != 0 ||
+        general.flags != norm.flags)
+        __builtin_trap(); /* the fast path disagrees with the general one */
     for (size_t i = 0; i < norm.len; i++)
         if ((unsigned char)norm.text[i] < 0x20 ||
             (unsigned char)norm.text[i] == 0x7F)
