@@ -232,10 +232,16 @@ const struct num_slot *sift__rep_num_find(const struct num_table *t,
     }
 }
 
+/* Safe without the lock: slots and bits are read atomically and, being
+ * only a prefetch, a stale pair (a table being replaced) costs a wasted
+ * read, never a fault. */
 void sift__rep_num_prefetch(const struct num_table *t, uint64_t key)
 {
-    if (t->cap != 0 && key != 0)
-        __builtin_prefetch(&t->slots[slot_of(key, t->bits)]);
+    struct num_slot *slots = __atomic_load_n(&t->slots, __ATOMIC_RELAXED);
+    unsigned bits = __atomic_load_n(&t->bits, __ATOMIC_RELAXED);
+
+    if (slots != NULL && bits != 0 && key != 0)
+        __builtin_prefetch(&slots[slot_of(key, bits)]);
 }
 
 static enum sift_rc num_grow(struct num_table *t)
@@ -270,9 +276,11 @@ static enum sift_rc num_grow(struct num_table *t)
         slots[i] = t->slots[j];
     }
     sift_free(t->slots);
-    t->slots = slots;
+    /* Atomic stores: sift__rep_num_prefetch() reads these two without
+     * the lock. */
+    __atomic_store_n(&t->slots, slots, __ATOMIC_RELAXED);
     t->cap = cap;
-    t->bits = bits;
+    __atomic_store_n(&t->bits, bits, __ATOMIC_RELAXED);
     return SIFT_OK;
 }
 

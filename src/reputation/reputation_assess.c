@@ -61,20 +61,22 @@ static uint64_t caller_key_of(const struct sift_number *caller,
     return 0;
 }
 
-/* Everything but the keys; the read lock is held. */
+/* Everything but the keys; the read lock is held. The number table
+ * comes last: its slot was prefetched, and the other parts (which write
+ * other fields) run while that read is on its way. */
 static void assess_locked(const struct sift_reputation *rep,
                           const struct sift_number *caller, uint64_t caller_key,
                           const struct sift_number *callee, uint64_t callee_key,
                           uint64_t fp, int64_t now, struct sift_rep_facts *out)
 {
-    if (caller_key != 0) {
-        number_facts(rep, caller_key, now, out);
+    if (caller_key != 0)
         sift__rep_calls_assess(rep, caller_key, callee_key, now, out);
-    }
     sift__rep_lists_assess(&rep->lists, caller, caller_key, callee, callee_key,
                            now, out);
     if (fp != 0)
         campaign_facts(rep, fp, out);
+    if (caller_key != 0)
+        number_facts(rep, caller_key, now, out);
 }
 
 void sift_reputation_assess(const struct sift_reputation *crep,
@@ -92,6 +94,9 @@ void sift_reputation_assess(const struct sift_reputation *crep,
     if (now <= 0)
         now = (int64_t)time(NULL);
     caller_key = caller_key_of(caller, sender);
+    /* Start the slot's memory read now: it overlaps with the rest of the
+     * setup and the lock. */
+    sift__rep_num_prefetch(&rep->nums, caller_key);
     callee_key = sift__rep_number_key(callee);
 
     pthread_rwlock_rdlock(&rep->rw);

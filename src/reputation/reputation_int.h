@@ -214,7 +214,8 @@ static inline uint64_t sift__rep_mix(uint64_t x)
 /* Number table (callers hold the lock). */
 const struct num_slot *sift__rep_num_find(const struct num_table *t,
                                           uint64_t key);
-/* Start reading key's slot (assess_many). */
+/* Start reading key's slot (assess, assess_many); the number table's
+ * may be called without the lock. */
 void sift__rep_num_prefetch(const struct num_table *t, uint64_t key);
 void sift__rep_calls_prefetch(const struct call_table *t, uint64_t key);
 
