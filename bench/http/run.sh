@@ -205,16 +205,20 @@ pace=10
 sconns=$(( (rate * pace + 999) / 1000 ))
 [ "$sconns" -lt 1 ] && sconns=1
 echo
-echo "soak: ${soak}s at about $rate checks/s ($sconns connections, one request per ${pace} ms each); RSS every 10 s:"
+echo "soak: ${soak}s at about $rate checks/s ($sconns connections, one request per ${pace} ms each); every 10 s the RSS and the call log:"
 PACE_MS=$pace wrk -t1 -c"$sconns" -d"${soak}s" --latency -s "$here/paced.lua" \
     "$cs/v1/calls/check" >"$tmp/soak.log" 2>&1 &
 wrk_pid=$!
 series=""
 t=0
+read -r rp dp _ < <(record_counts)
 while kill -0 "$wrk_pid" 2>/dev/null; do
     rss=$(awk '/^VmRSS/ {print $2}' "/proc/$srv_pid/status" 2>/dev/null)
+    read -r rn dn _ qn < <(record_counts)
     series="$series $t:${rss}kB"
-    printf '  t=%4ds RSS %s kB\n' "$t" "$rss"
+    printf '  t=%4ds RSS %s kB  logged %+d, dropped %+d, queued %d\n' "$t" "$rss" \
+        $((rn - rp)) $((dn - dp)) "$qn"
+    rp=$rn dp=$dn
     sleep 10
     t=$((t + 10))
 done
