@@ -445,7 +445,7 @@ static void formed_add(struct campaign_index *ci, uint32_t ix)
 }
 
 /* The slots of a bucket of k within the distance, as bits. Inlined with
- * k a constant (formed_find's switch) the loop unrolls to five
+ * k a constant (find_k() per bucket size) the loop unrolls to five
  * instructions a slot. An empty slot (0) passes when fp itself has at
  * most distance bits set: the caller checks hits against 0. */
 static inline __attribute__((always_inline)) unsigned
@@ -473,58 +473,38 @@ static void consider(uint32_t ix, unsigned d, long *best, unsigned *best_d)
  * Formed campaigns only (the check). Every probed bucket is prefetched
  * first; then each is tested slot by slot without a branch (an empty
  * slot, 0, never passes), and only a bucket with a hit or an overflow is
- * looked at again. Built twice: with the POPCNT instruction, chosen at
- * load time where the CPU has it, and with the compiler's generic
- * popcount.
+ * looked at again. The body is inlined once per bucket size, so the loop
+ * over the 68 buckets has k as a constant; formed_find picks the copy.
  */
-__attribute__((target_clones("popcnt", "default"))) static long
-formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance)
+static inline __attribute__((always_inline)) long
+find_k(const struct formed_index *fi, uint64_t fp, unsigned distance,
+       unsigned k_log2)
 {
-    const struct formed_index *fi = &ci->formed;
     unsigned radius = distance <= 3 ? 0 : 1, best_d = 65;
+    size_t k = (size_t)1 << k_log2;
     long best = -1;
 
-    if (fi->n == 0)
-        return -1;
     /* The buckets of each band's value and, with radius 1, of the 16
      * values one bit away (probe_values()'s order). */
     for (int b = 0; b < BANDS; b++) {
         unsigned v = band(fp, b);
-        __builtin_prefetch(fi->fp + bucket_of(b, v, fi->k_log2));
+        __builtin_prefetch(fi->fp + bucket_of(b, v, k_log2));
         for (unsigned i = 0; radius >= 1 && i < BAND_BITS; i++)
-            __builtin_prefetch(fi->fp +
-                               bucket_of(b, v ^ (1u << i), fi->k_log2));
+            __builtin_prefetch(fi->fp + bucket_of(b, v ^ (1u << i), k_log2));
     }
     for (int b = 0; b < BANDS; b++) {
         unsigned v = band(fp, b);
         for (unsigned i = 0; i <= (radius >= 1 ? BAND_BITS : 0); i++) {
             size_t bit =
                 ((size_t)b << BAND_BITS) | (i == 0 ? v : v ^ (1u << (i - 1)));
-            const uint64_t *s = fi->fp + (bit << fi->k_log2);
-            unsigned hits;
-            switch (fi->k_log2) {
-            case 0:
-                hits = bucket_hits(s, 1, fp, distance);
-                break;
-            case 1:
-                hits = bucket_hits(s, 2, fp, distance);
-                break;
-            case 2:
-                hits = bucket_hits(s, 4, fp, distance);
-                break;
-            case 3:
-                hits = bucket_hits(s, 8, fp, distance);
-                break;
-            default:
-                hits = bucket_hits(s, (size_t)1 << fi->k_log2, fp, distance);
-                break;
-            }
+            const uint64_t *s = fi->fp + (bit << k_log2);
+            unsigned hits = bucket_hits(s, k, fp, distance);
             while (hits != 0) {
                 unsigned j = (unsigned)__builtin_ctz(hits);
                 hits &= hits - 1;
                 if (s[j] == 0)
                     continue;
-                consider(fi->ix[(bit << fi->k_log2) + j],
+                consider(fi->ix[(bit << k_log2) + j],
                          (unsigned)__builtin_popcountll(s[j] ^ fp), &best,
                          &best_d);
             }
@@ -541,6 +521,29 @@ formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance)
         }
     }
     return best;
+}
+
+/* Built twice: with the POPCNT instruction, chosen at load time where the
+ * CPU has it, and with the compiler's generic popcount. */
+__attribute__((target_clones("popcnt", "default"))) static long
+formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance)
+{
+    const struct formed_index *fi = &ci->formed;
+
+    if (fi->n == 0)
+        return -1;
+    switch (fi->k_log2) {
+    case 0:
+        return find_k(fi, fp, distance, 0);
+    case 1:
+        return find_k(fi, fp, distance, 1);
+    case 2:
+        return find_k(fi, fp, distance, 2);
+    case 3:
+        return find_k(fi, fp, distance, 3);
+    default:
+        return find_k(fi, fp, distance, fi->k_log2);
+    }
 }
 
 long sift__rep_camps_find(const struct campaign_index *ci, uint64_t fp,
