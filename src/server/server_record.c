@@ -7,7 +7,9 @@
  * copies the event's strings, the caller, the callee, the action and the
  * score into one allocation and puts it on a bounded ring (RING_MAX
  * entries). When the ring is full the event is dropped and counted
- * (callsift_record_dropped_total): a check never blocks on the writer.
+ * (callsift_record_dropped_total), and the writer says so in the log at
+ * most once a second, with its slowest batch since (a stalled disk shows
+ * there): a check never blocks on the writer.
  * One writer thread pops items in order and calls sift_record_event()
  * (include/callsift/record.h) with its own struct sift_store, opened on
  * the same file (store.h: one handle per thread; SQLite WAL lets the
@@ -59,7 +61,30 @@ struct sift__recorder {
     struct sift_reputation *rep;
     struct sift_verdict *v; /* the writer's; caller, callee, action, score */
     atomic_ullong recorded, dropped, errors;
+    /* The writer's own: drops already logged, when, and the slowest
+     * batch since (ms). */
+    unsigned long long dropped_logged;
+    double drop_logged_at, slowest_ms;
 };
+
+/* Log the events dropped since the last such line, at most once a second
+ * unless final. */
+static void log_drops(struct sift__recorder *r, double now, bool final)
+{
+    unsigned long long d = atomic_load(&r->dropped);
+
+    if (d == r->dropped_logged ||
+        (!final && r->drop_logged_at > 0 && now - r->drop_logged_at < 1.0))
+        return;
+    sift__log("warn",
+              "call log: %llu checked event(s) not logged, the writer's "
+              "queue of %d being full (its slowest batch since took %.0f "
+              "ms)",
+              d - r->dropped_logged, RING_MAX, r->slowest_ms);
+    r->dropped_logged = d;
+    r->drop_logged_at = now;
+    r->slowest_ms = 0;
+}
 
 static void record_one(struct sift__recorder *r, const struct item *it)
 {
@@ -101,6 +126,7 @@ static void *writer_main(void *arg)
             pthread_cond_wait(&r->more, &r->lock);
         if (r->n == 0) { /* stopping, and drained */
             pthread_mutex_unlock(&r->lock);
+            log_drops(r, sift__now_mono(), true);
             break;
         }
         /* Group commit: give the queue GROUP_WAIT_MS to gather more
@@ -119,6 +145,7 @@ static void *writer_main(void *arg)
             size_t n = 0;
             struct sift_err err = {0};
             bool batched;
+            double t0, ms;
             while (r->n > 0 && n < BATCH_MAX) {
                 batch[n++] = r->ring[r->head];
                 r->ring[r->head] = NULL;
@@ -126,6 +153,7 @@ static void *writer_main(void *arg)
                 r->n--;
             }
             pthread_mutex_unlock(&r->lock);
+            t0 = sift__now_mono();
             batched = n > 1 && sift_store_batch_begin(r->st, &err) == SIFT_OK;
             for (size_t i = 0; i < n; i++) {
                 it = batch[i];
@@ -137,6 +165,10 @@ static void *writer_main(void *arg)
                 sift__log("error", "committing %zu logged events: %s", n,
                           err.msg);
             }
+            ms = (sift__now_mono() - t0) * 1e3;
+            if (ms > r->slowest_ms)
+                r->slowest_ms = ms;
+            log_drops(r, t0 + ms / 1e3, false);
         }
     }
     return NULL;
