@@ -354,8 +354,19 @@ static bool normalize_fast(const unsigned char *s, size_t len,
             }
             if (c < 0x20 || c == 0x7F)
                 return false;
-            cp = sift__ascii_lower((int)c);
-            i++;
+            if (space) {
+                if (!joins(prev, (int32_t)c))
+                    t[o++] = ' ';
+                space = false;
+            }
+            /* A run of printable ASCII other than the space: lower case
+             * and copy, without the per-character checks below. */
+            do {
+                t[o++] = (char)sift__ascii_lower((int)s[i]);
+                i++;
+            } while (i < len && s[i] > 0x20 && s[i] < 0x7F);
+            prev = (unsigned char)t[o - 1];
+            continue;
         } else if (c >= 0xE3 && c <= 0xEF && i + 2 < len &&
                    (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
             cp = (int32_t)((c & 0x0F) << 12 | (s[i + 1] & 0x3Fu) << 6 |
