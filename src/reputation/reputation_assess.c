@@ -69,6 +69,7 @@ static void assess_locked(const struct sift_reputation *rep,
                           const struct sift_number *callee, uint64_t callee_key,
                           uint64_t fp, int64_t now, struct sift_rep_facts *out)
 {
+    sift__rep_camps_prefetch(&rep->camps, fp);
     if (caller_key != 0)
         sift__rep_calls_assess(rep, caller_key, callee_key, now, out);
     sift__rep_lists_assess(&rep->lists, caller, caller_key, callee, callee_key,

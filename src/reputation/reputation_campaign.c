@@ -38,6 +38,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include "reputation_int.h"
@@ -47,8 +48,7 @@
 #define PLANES         24 /* counters up to 2^24 shingles */
 #define MAX_CANDIDATES (1u << 18)
 #define LINK_CHAR      0x110000u         /* beyond Unicode: a whole link */
-#define VALUES         (1u << BAND_BITS) /* values of one band */
-#define K_MAX_LOG2     5                 /* at most 32 slots per bucket */
+#define BUCKETS_ALL    ((size_t)BANDS << BAND_BITS)
 
 /* ---- the fingerprint --------------------------------------------------- */
 
@@ -213,13 +213,14 @@ void sift__rep_camps_release(struct campaign_index *ci)
 
 size_t sift__rep_camps_bytes(const struct campaign_index *ci)
 {
+    const struct formed_index *fi = &ci->formed;
+
     return ci->cap * (sizeof(struct cluster) + sizeof(struct camp_link)) +
-           ((size_t)BANDS << BAND_BITS) * sizeof(uint32_t) +
-           (ci->formed.fp ? ((size_t)BANDS * VALUES << ci->formed.k_log2) *
-                                    (sizeof(uint64_t) + sizeof(uint32_t)) +
-                                (size_t)BANDS * VALUES / 8 +
-                                ci->formed.ovf_cap * sizeof(struct ovf_slot)
-                          : 0);
+           BUCKETS_ALL * sizeof(uint32_t) +
+           (fi->head ? BUCKETS_ALL * (sizeof(struct fbucket) + sizeof(uint32_t))
+                     : 0) +
+           fi->cap * sizeof(uint64_t) +
+           fi->owner_cap * sizeof(struct owner_slot);
 }
 
 static void link_cluster(struct campaign_index *ci, uint32_t ix)
@@ -325,225 +326,268 @@ static long chains_find(const struct campaign_index *ci, uint64_t fp,
 /* ---- the formed campaigns' buckets ----------------------------------------
  */
 
-static size_t bucket_of(int b, unsigned v, unsigned k_log2)
-{
-    return (((size_t)b << BAND_BITS) | v) << k_log2;
-}
-
 static void formed_release(struct formed_index *fi)
 {
     sift_free(fi->fp);
-    sift_free(fi->ix);
-    sift_free(fi->overflowed);
-    sift_free(fi->ovf);
+    sift_free(fi->head);
+    sift_free(fi->room);
+    sift_free(fi->owner);
     memset(fi, 0, sizeof(*fi));
 }
 
-static int ovf_put(struct formed_index *fi, uint32_t key, uint64_t fp,
-                   uint32_t ix)
-{
-    size_t mask, i;
+/* The 68 buckets a campaign is filed under: in each band, its value and
+ * the 16 values one bit away. */
+#define FILED (BANDS * (1 + BAND_BITS))
 
-    if ((fi->ovf_n + 1) * 2 > fi->ovf_cap) {
-        size_t cap = fi->ovf_cap ? fi->ovf_cap * 2 : 64;
-        struct ovf_slot *o = sift_calloc(cap, sizeof(*o));
-        if (o == NULL)
-            return -1;
-        for (size_t j = 0; j < fi->ovf_cap; j++) {
-            const struct ovf_slot *e = &fi->ovf[j];
-            if (e->ix1 == 0)
-                continue;
-            for (i = sift__rep_mix(e->key) & (cap - 1); o[i].ix1 != 0;
-                 i = (i + 1) & (cap - 1))
-                ;
-            o[i] = *e;
-        }
-        sift_free(fi->ovf);
-        fi->ovf = o;
-        fi->ovf_cap = cap;
+static void filed_buckets(uint64_t fp, uint32_t out[FILED])
+{
+    unsigned n = 0;
+
+    for (int b = 0; b < BANDS; b++) {
+        uint32_t v = band(fp, b), base = (uint32_t)b << BAND_BITS;
+        out[n++] = base | v;
+        for (unsigned i = 0; i < BAND_BITS; i++)
+            out[n++] = base | (v ^ (1u << i));
     }
-    mask = fi->ovf_cap - 1;
-    for (i = sift__rep_mix(key) & mask; fi->ovf[i].ix1 != 0; i = (i + 1) & mask)
-        ;
-    fi->ovf[i].fp = fp;
-    fi->ovf[i].ix1 = ix + 1;
-    fi->ovf[i].key = key;
-    fi->ovf_n++;
+}
+
+/* Huge pages for a large array spare the TLB a miss per bucket read
+ * (advice only; pages already touched stay as they are). */
+static void advise_huge(void *p, size_t bytes)
+{
+    uintptr_t a = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+    uintptr_t e = ((uintptr_t)p + bytes) & ~(uintptr_t)4095;
+
+    if (bytes >= ((size_t)4 << 20) && e > a)
+        madvise((void *)a, e - a, MADV_HUGEPAGE);
+}
+
+/* Room for more entries at the end of fp[]. */
+static int arena_reserve(struct formed_index *fi, size_t more)
+{
+    size_t cap;
+    uint64_t *v;
+
+    if (fi->len + more <= fi->cap)
+        return 0;
+    if (fi->len + more > UINT32_MAX)
+        return -1; /* offsets are 32-bit */
+    cap = fi->cap + fi->cap / 2;
+    if (cap < fi->len + more)
+        cap = fi->len + more;
+    if (cap > UINT32_MAX)
+        cap = UINT32_MAX;
+    v = sift_realloc(fi->fp, cap * sizeof(*v));
+    if (v == NULL)
+        return -1;
+    fi->fp = v;
+    fi->cap = cap;
+    advise_huge(v, cap * sizeof(*v));
     return 0;
+}
+
+static int bucket_push(struct formed_index *fi, uint32_t bid, uint64_t fp)
+{
+    struct fbucket *h = &fi->head[bid];
+
+    if (h->n == fi->room[bid]) {
+        /* Full: move it to the end with half as much room again. */
+        size_t room = (size_t)h->n + h->n / 2 + 2;
+        if (room > UINT32_MAX || arena_reserve(fi, room) != 0)
+            return -1;
+        memcpy(fi->fp + fi->len, fi->fp + h->off, h->n * sizeof(*fi->fp));
+        fi->waste += fi->room[bid];
+        h->off = (uint32_t)fi->len;
+        fi->room[bid] = (uint32_t)room;
+        fi->len += room;
+    }
+    fi->fp[h->off + h->n++] = fp;
+    return 0;
+}
+
+static size_t owner_slot_of(const struct formed_index *fi, uint64_t fp)
+{
+    size_t mask = fi->owner_cap - 1, i;
+
+    for (i = sift__rep_mix(fp) & mask;
+         fi->owner[i].fp != 0 && fi->owner[i].fp != fp; i = (i + 1) & mask)
+        ;
+    return i;
+}
+
+/* fp belongs to cluster ix; the oldest (lowest) cluster is kept. */
+static int owner_put(struct formed_index *fi, uint64_t fp, uint32_t ix)
+{
+    struct owner_slot *e;
+
+    if ((fi->owner_n + 1) * 2 > fi->owner_cap) {
+        size_t cap = fi->owner_cap ? fi->owner_cap * 2 : 64;
+        struct owner_slot *old = fi->owner;
+        size_t old_cap = fi->owner_cap;
+        fi->owner = sift_calloc(cap, sizeof(*fi->owner));
+        if (fi->owner == NULL) {
+            fi->owner = old;
+            return -1;
+        }
+        fi->owner_cap = cap;
+        for (size_t j = 0; j < old_cap; j++)
+            if (old[j].fp != 0)
+                fi->owner[owner_slot_of(fi, old[j].fp)] = old[j];
+        sift_free(old);
+    }
+    e = &fi->owner[owner_slot_of(fi, fp)];
+    if (e->fp == 0) {
+        e->fp = fp;
+        e->ix1 = ix + 1;
+        fi->owner_n++;
+    } else if (ix + 1 < e->ix1) {
+        e->ix1 = ix + 1;
+    }
+    return 0;
+}
+
+/* The cluster of a fingerprint in the buckets (always there). */
+static long owner_get(const struct formed_index *fi, uint64_t fp)
+{
+    return (long)fi->owner[owner_slot_of(fi, fp)].ix1 - 1;
 }
 
 static int formed_put(struct formed_index *fi, uint32_t ix, uint64_t fp)
 {
-    size_t k = (size_t)1 << fi->k_log2;
+    uint32_t bid[FILED];
 
-    for (int b = 0; b < BANDS; b++) {
-        unsigned v = band(fp, b);
-        size_t base = bucket_of(b, v, fi->k_log2), j;
-        for (j = 0; j < k && fi->fp[base + j] != 0; j++)
-            ;
-        if (j < k) {
-            fi->fp[base + j] = fp;
-            fi->ix[base + j] = ix;
-        } else {
-            size_t bit = ((size_t)b << BAND_BITS) | v;
-            if (ovf_put(fi, (uint32_t)bit, fp, ix) != 0)
-                return -1;
-            fi->overflowed[bit >> 6] |= 1ull << (bit & 63);
-        }
-    }
+    filed_buckets(fp, bid);
+    if (owner_put(fi, fp, ix) != 0)
+        return -1;
+    for (unsigned k = 0; k < FILED; k++)
+        if (bucket_push(fi, bid[k], fp) != 0)
+            return -1;
     fi->n++;
     return 0;
 }
 
-/* Does the index need larger buckets before it takes one more? Buckets
- * are about 2.5 times the mean fingerprints per band value. */
-static bool formed_crowded(const struct formed_index *fi, size_t n)
-{
-    return fi->k_log2 < K_MAX_LOG2 &&
-           ((size_t)VALUES << fi->k_log2) * 2 < 5 * (n + 1);
-}
-
-/* Rebuild from the clusters. -1 on ENOMEM, when the old index stays. */
+/* Rebuild from the clusters, every bucket with a quarter more room than
+ * it holds. -1 on ENOMEM, when the old index stays. */
 static int formed_rebuild(struct campaign_index *ci)
 {
     struct formed_index fi;
-    size_t slots;
+    uint32_t bid[FILED];
+    size_t len = 0;
 
     memset(&fi, 0, sizeof(fi));
-    while (formed_crowded(&fi, ci->n_formed))
-        fi.k_log2++;
-    slots = (size_t)BANDS * VALUES << fi.k_log2;
-    fi.fp = sift_calloc(slots, sizeof(*fi.fp));
-    fi.ix = sift_malloc(slots * sizeof(*fi.ix));
-    fi.overflowed = sift_calloc((size_t)BANDS * VALUES / 64, sizeof(uint64_t));
-    if (fi.fp == NULL || fi.ix == NULL || fi.overflowed == NULL) {
-        formed_release(&fi);
-        return -1;
-    }
+    fi.head = sift_calloc(BUCKETS_ALL, sizeof(*fi.head));
+    fi.room = sift_calloc(BUCKETS_ALL, sizeof(*fi.room));
+    if (fi.head == NULL || fi.room == NULL)
+        goto enomem;
     for (size_t i = 0; i < ci->n; i++) {
-        if (ci->c[i].id != 0 &&
-            formed_put(&fi, (uint32_t)i, ci->c[i].fp) != 0) {
-            formed_release(&fi);
-            return -1;
-        }
+        if (ci->c[i].id == 0)
+            continue;
+        filed_buckets(ci->c[i].fp, bid);
+        for (unsigned k = 0; k < FILED; k++)
+            fi.head[bid[k]].n++;
+    }
+    for (size_t b = 0; b < BUCKETS_ALL; b++) {
+        uint32_t n = fi.head[b].n;
+        size_t room = n ? (size_t)n + n / 4 + 1 : 0;
+        if (len + room > UINT32_MAX)
+            goto enomem;
+        fi.head[b].off = (uint32_t)len;
+        fi.head[b].n = 0;
+        fi.room[b] = (uint32_t)room;
+        len += room;
+    }
+    if (arena_reserve(&fi, len + len / 16 + 64) != 0)
+        goto enomem;
+    fi.len = len;
+    for (size_t i = 0; i < ci->n; i++) {
+        if (ci->c[i].id == 0)
+            continue;
+        if (formed_put(&fi, (uint32_t)i, ci->c[i].fp) != 0)
+            goto enomem; /* the room is there: only the owner table */
     }
     formed_release(&ci->formed);
     ci->formed = fi;
     return 0;
+enomem:
+    formed_release(&fi);
+    return -1;
 }
 
 /* Cluster ix has just become a campaign (counted in n_formed). On ENOMEM
- * the search misses it until a later rebuild succeeds. */
+ * the search misses it until a later rebuild succeeds. The array is
+ * rebuilt when a quarter of it is holes. */
 static void formed_add(struct campaign_index *ci, uint32_t ix)
 {
     struct formed_index *fi = &ci->formed;
 
-    if (fi->fp == NULL || formed_crowded(fi, fi->n))
+    if (fi->head == NULL) {
         formed_rebuild(ci); /* puts ix too */
-    else
-        formed_put(fi, ix, ci->c[ix].fp);
+        return;
+    }
+    if (formed_put(fi, ix, ci->c[ix].fp) != 0 ||
+        (fi->waste > fi->len / 4 && fi->waste > 4096))
+        formed_rebuild(ci);
 }
 
-/* The slots of a bucket of k within the distance, as bits. Inlined with
- * k a constant (find_k() per bucket size) the loop unrolls to five
- * instructions a slot. An empty slot (0) passes when fp itself has at
- * most distance bits set: the caller checks hits against 0. */
-static inline __attribute__((always_inline)) unsigned
-bucket_hits(const uint64_t *s, size_t k, uint64_t fp, unsigned distance)
+/* Keep the nearer (then the older) of the best so far and fingerprint s,
+ * whose cluster is looked up only when it could win. */
+static inline void consider(const struct formed_index *fi, uint64_t s,
+                            unsigned d, long *best, unsigned *best_d,
+                            uint64_t *best_fp)
 {
-    unsigned hits = 0;
+    long ix;
 
-#pragma GCC unroll 8
-    for (size_t j = 0; j < k; j++)
-        hits |= (unsigned)(__builtin_popcountll(s[j] ^ fp) <= (int)distance)
-                << j;
-    return hits;
-}
-
-/* Keep the nearer (then the older) of the best so far and cluster ix. */
-static void consider(uint32_t ix, unsigned d, long *best, unsigned *best_d)
-{
-    if (d < *best_d || (d == *best_d && (long)ix < *best)) {
-        *best = (long)ix;
+    if (d > *best_d || (d == *best_d && s == *best_fp))
+        return;
+    ix = owner_get(fi, s);
+    if (d < *best_d || ix < *best) {
+        *best = ix;
         *best_d = d;
+        *best_fp = s;
     }
 }
 
 /*
- * Formed campaigns only (the check). Every probed bucket is prefetched
- * first; then each is tested slot by slot without a branch (an empty
- * slot, 0, never passes), and only a bucket with a hit or an overflow is
- * looked at again. The body is inlined once per bucket size, so the loop
- * over the 68 buckets has k as a constant; formed_find picks the copy.
+ * Formed campaigns only (the check): the bucket of each band's value,
+ * whose fingerprints are those with that band within one bit. The four
+ * headers are read together, then the four runs (every cache line
+ * prefetched), then each run is tested in order.
  */
-static inline __attribute__((always_inline)) long
-find_k(const struct formed_index *fi, uint64_t fp, unsigned distance,
-       unsigned k_log2)
+__attribute__((target_clones("popcnt", "default"))) static long
+formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance)
 {
-    unsigned radius = distance <= 3 ? 0 : 1, best_d = 65;
-    size_t k = (size_t)1 << k_log2;
+    const struct formed_index *fi = &ci->formed;
+    struct fbucket h[BANDS];
+    unsigned best_d = 65;
+    uint64_t best_fp = 0;
     long best = -1;
 
-    /* The buckets of each band's value and, with radius 1, of the 16
-     * values one bit away (probe_values()'s order). */
+    if (fi->n == 0)
+        return -1;
+    for (int b = 0; b < BANDS; b++)
+        h[b] = fi->head[((size_t)b << BAND_BITS) | band(fp, b)];
+    for (int b = 0; b < BANDS; b++)
+        for (uint32_t j = 0; j < h[b].n; j += 8)
+            __builtin_prefetch(fi->fp + h[b].off + j);
     for (int b = 0; b < BANDS; b++) {
-        unsigned v = band(fp, b);
-        __builtin_prefetch(fi->fp + bucket_of(b, v, k_log2));
-        for (unsigned i = 0; radius >= 1 && i < BAND_BITS; i++)
-            __builtin_prefetch(fi->fp + bucket_of(b, v ^ (1u << i), k_log2));
-    }
-    for (int b = 0; b < BANDS; b++) {
-        unsigned v = band(fp, b);
-        for (unsigned i = 0; i <= (radius >= 1 ? BAND_BITS : 0); i++) {
-            size_t bit =
-                ((size_t)b << BAND_BITS) | (i == 0 ? v : v ^ (1u << (i - 1)));
-            const uint64_t *s = fi->fp + (bit << k_log2);
-            unsigned hits = bucket_hits(s, k, fp, distance);
-            while (hits != 0) {
-                unsigned j = (unsigned)__builtin_ctz(hits);
-                hits &= hits - 1;
-                if (s[j] == 0)
-                    continue;
-                consider(fi->ix[(bit << k_log2) + j],
-                         (unsigned)__builtin_popcountll(s[j] ^ fp), &best,
-                         &best_d);
-            }
-            if (fi->overflowed[bit >> 6] & (1ull << (bit & 63))) {
-                size_t mask = fi->ovf_cap - 1;
-                for (size_t o = sift__rep_mix(bit) & mask; fi->ovf[o].ix1 != 0;
-                     o = (o + 1) & mask) {
-                    const struct ovf_slot *e = &fi->ovf[o];
-                    unsigned d = (unsigned)__builtin_popcountll(e->fp ^ fp);
-                    if (e->key == bit && d <= distance)
-                        consider(e->ix1 - 1, d, &best, &best_d);
-                }
-            }
+        const uint64_t *s = fi->fp + h[b].off;
+        for (uint32_t j = 0; j < h[b].n; j++) {
+            unsigned d = (unsigned)__builtin_popcountll(s[j] ^ fp);
+            if (__builtin_expect(d <= distance, 0))
+                consider(fi, s[j], d, &best, &best_d, &best_fp);
         }
     }
     return best;
 }
 
-/* Built twice: with the POPCNT instruction, chosen at load time where the
- * CPU has it, and with the compiler's generic popcount. */
-__attribute__((target_clones("popcnt", "default"))) static long
-formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance)
+void sift__rep_camps_prefetch(const struct campaign_index *ci, uint64_t fp)
 {
     const struct formed_index *fi = &ci->formed;
 
-    if (fi->n == 0)
-        return -1;
-    switch (fi->k_log2) {
-    case 0:
-        return find_k(fi, fp, distance, 0);
-    case 1:
-        return find_k(fi, fp, distance, 1);
-    case 2:
-        return find_k(fi, fp, distance, 2);
-    case 3:
-        return find_k(fi, fp, distance, 3);
-    default:
-        return find_k(fi, fp, distance, fi->k_log2);
-    }
+    if (fp == 0 || fi->n == 0)
+        return;
+    for (int b = 0; b < BANDS; b++)
+        __builtin_prefetch(&fi->head[((size_t)b << BAND_BITS) | band(fp, b)]);
 }
 
 long sift__rep_camps_find(const struct campaign_index *ci, uint64_t fp,

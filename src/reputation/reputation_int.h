@@ -150,27 +150,37 @@ struct camp_link {
 };
 
 /*
- * The formed campaigns again, for the check's search (formed only): per
- * band, each of the 65,536 band values has a bucket of 1 << k_log2
- * fingerprint slots (0: empty), so a probe reads its bucket's slots, all
- * in one or two cache lines, and tests every one without a branch. A
- * bucket that fills sends further fingerprints to a small overflow table
- * and sets the value's bit in overflowed[].
+ * The formed campaigns again, for the check's search (formed only). Each
+ * campaign is filed under every band's value and the 16 values one bit
+ * away from it (17 buckets a band, 68 in all), so a query reads just one
+ * bucket per band, that of its own value, and finds exactly what probing
+ * the 17 values would find. A bucket is a run of fingerprints in one array
+ * (fp), reached through its header (off, n) and tested by popcount one
+ * after another. Buckets have room to grow (room[]); a full one moves to
+ * the end of the array and leaves a hole (waste) that a rebuild
+ * reclaims. The cluster behind a fingerprint is looked up only for the
+ * hits, in owner (fingerprint -> the oldest formed cluster with it).
  */
-struct ovf_slot {
-    uint64_t fp;
-    uint32_t ix1; /* cluster index + 1; 0: empty */
-    uint32_t key; /* band << 16 | band value */
+struct fbucket {
+    uint32_t off; /* first fingerprint in fp[] */
+    uint32_t n;   /* fingerprints held */
+};
+
+struct owner_slot {
+    uint64_t fp;  /* 0: empty */
+    uint32_t ix1; /* cluster index + 1 */
+    uint32_t spare;
 };
 
 struct formed_index {
-    uint64_t *fp;          /* BANDS << 16 buckets of 1 << k_log2 slots */
-    uint32_t *ix;          /* the cluster of each slot of fp[] */
-    uint64_t *overflowed;  /* BANDS << 16 bits */
-    struct ovf_slot *ovf;  /* open addressing by key */
-    size_t ovf_cap, ovf_n; /* ovf_cap a power of two */
-    unsigned k_log2;
-    size_t n; /* campaigns held */
+    uint64_t *fp;          /* the buckets' fingerprints */
+    size_t len, cap;       /* entries of fp[] in use, allocated */
+    size_t waste;          /* entries in use by no bucket (moved away) */
+    struct fbucket *head;  /* BANDS << BAND_BITS buckets */
+    uint32_t *room;        /* capacity of each bucket */
+    struct owner_slot *owner;  /* open addressing by fingerprint */
+    size_t owner_cap, owner_n; /* owner_cap a power of two */
+    size_t n;                  /* campaigns held */
 };
 
 struct campaign_index {
@@ -246,6 +256,9 @@ void sift__rep_camps_release(struct campaign_index *ci);
  * formed_only), or -1. */
 long sift__rep_camps_find(const struct campaign_index *ci, uint64_t fp,
                           unsigned distance, bool formed_only);
+/* Start reading the buckets a search for fp will read (the read lock is
+ * held). */
+void sift__rep_camps_prefetch(const struct campaign_index *ci, uint64_t fp);
 /* A campaign the store already knows (load): its cluster index, -1 on
  * ENOMEM, -2 when it has no fingerprint. */
 long sift__rep_camps_put(struct sift_reputation *rep,
