@@ -95,7 +95,7 @@ struct counters {
     unsigned pending;
 };
 
-static void counters_flush(struct counters *ct)
+static __attribute__((noinline)) void counters_flush(struct counters *ct)
 {
     uint64_t carry = 0;
 
@@ -110,21 +110,26 @@ static void counters_flush(struct counters *ct)
     ct->pending = 0;
 }
 
-static inline void counters_add(struct counters *ct, uint64_t h)
-{
-    uint64_t c0 = ct->small[0] & h, c1, c2, c3;
-
-    ct->small[0] ^= h;
-    c1 = ct->small[1] & c0;
-    ct->small[1] ^= c0;
-    c2 = ct->small[2] & c1;
-    ct->small[2] ^= c1;
-    c3 = ct->small[3] & c2;
-    ct->small[3] ^= c2;
-    ct->small[4] ^= c3;
-    if (++ct->pending == 31)
-        counters_flush(ct);
-}
+/* The same with the small planes in registers (the fingerprint's loop):
+ * ct->small is only written back to fold it, every 31 hashes. */
+#define COUNTERS_ADD(ct, s0, s1, s2, s3, s4, h)                                \
+    do {                                                                       \
+        uint64_t c0_ = (s0) & (h), c1_, c2_, c3_;                              \
+        (s0) ^= (h);                                                           \
+        c1_ = (s1) & c0_;                                                      \
+        (s1) ^= c0_;                                                           \
+        c2_ = (s2) & c1_;                                                      \
+        (s2) ^= c1_;                                                           \
+        c3_ = (s3) & c2_;                                                      \
+        (s3) ^= c2_;                                                           \
+        (s4) ^= c3_;                                                           \
+        if (++(ct).pending == 31) {                                            \
+            (ct).small[0] = (s0), (ct).small[1] = (s1), (ct).small[2] = (s2);  \
+            (ct).small[3] = (s3), (ct).small[4] = (s4);                        \
+            counters_flush(&(ct));                                             \
+            (s0) = (s1) = (s2) = (s3) = (s4) = 0;                              \
+        }                                                                      \
+    } while (0)
 
 uint64_t sift_reputation_fingerprint(const char *norm, size_t len)
 {
@@ -134,6 +139,7 @@ uint64_t sift_reputation_fingerprint(const char *norm, size_t len)
     uint64_t fp = 0;
     uint32_t w[3] = {0, 0, 0};
     size_t n_chars = 0, n_sh = 0;
+    uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
 
     if (norm == NULL)
         return 0;
@@ -163,11 +169,13 @@ uint64_t sift_reputation_fingerprint(const char *norm, size_t len)
         if (++n_chars < 3)
             continue;
         h = sift__rep_mix((uint64_t)w[0] << 42 ^ (uint64_t)w[1] << 21 ^ w[2]);
-        counters_add(&ct, h);
+        COUNTERS_ADD(ct, s0, s1, s2, s3, s4, h);
         n_sh++;
     }
     if (n_chars < MIN_CHARS)
         return 0;
+    ct.small[0] = s0, ct.small[1] = s1, ct.small[2] = s2;
+    ct.small[3] = s3, ct.small[4] = s4;
     counters_flush(&ct);
     {
         /* Bit-sliced comparison of the 64 counters with n_sh / 2, from

@@ -693,6 +693,123 @@ TEST_IMPL(reputation_campaign_search_matches_a_scan)
     return 0;
 }
 
+/*
+ * The fingerprint against a plain reference, written from its definition
+ * (reputation_campaign.c's header) with one counter per bit: spaces
+ * skipped, a digit run one '#', a link one character, 3-shingles hashed
+ * with splitmix64's finaliser, bit i set when more than half the hashes
+ * have it, 0 under 20 characters, never 0 otherwise. Texts: random mixes
+ * of ASCII, digits, spaces, links, 2- to 4-byte UTF-8, bad bytes and cut
+ * sequences, every length from 0 to 300 bytes.
+ */
+static uint64_t ref_mix(uint64_t x)
+{
+    x ^= x >> 30;
+    x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27;
+    x *= 0x94d049bb133111ebull;
+    x ^= x >> 31;
+    return x;
+}
+
+static uint64_t ref_fingerprint(const unsigned char *p, size_t len)
+{
+    const unsigned char *end = p + len;
+    uint32_t w[3] = {0, 0, 0};
+    size_t n_chars = 0, n_sh = 0, count[64] = {0};
+    uint64_t fp = 0;
+
+    while (p < end) {
+        uint32_t c = *p;
+        size_t n = (size_t)(end - p);
+        if ((n >= 7 && memcmp(p, "http://", 7) == 0) ||
+            (n >= 8 && memcmp(p, "https://", 8) == 0) ||
+            (n >= 4 && memcmp(p, "www.", 4) == 0)) {
+            while (p < end && *p > ' ' && *p < 0x80)
+                p++;
+            c = 0x110000;
+        } else {
+            int more = c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0;
+            p++;
+            if (more > 0 && end - p >= more) {
+                c &= 0x3fu >> more;
+                for (int k = 0; k < more; k++)
+                    c = c << 6 | (*p++ & 0x3fu);
+            }
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == 0x3000)
+            continue;
+        if (c >= '0' && c <= '9') {
+            if (n_chars > 0 && w[2] == '#')
+                continue;
+            c = '#';
+        }
+        w[0] = w[1];
+        w[1] = w[2];
+        w[2] = c;
+        if (++n_chars < 3)
+            continue;
+        {
+            uint64_t h = ref_mix((uint64_t)w[0] << 42 ^ (uint64_t)w[1] << 21 ^
+                                 w[2]);
+            for (int i = 0; i < 64; i++)
+                count[i] += (h >> i) & 1;
+            n_sh++;
+        }
+    }
+    if (n_chars < 20)
+        return 0;
+    for (int i = 0; i < 64; i++)
+        if (count[i] > n_sh / 2)
+            fp |= 1ull << i;
+    return fp ? fp : 1;
+}
+
+TEST_IMPL(reputation_fingerprint_matches_a_reference)
+{
+    static const char *const pieces[] = {
+        "a", "b", "h", "w", "x", " ", "  ", "\t", "\n", "\r", "0", "12",
+        "3456", "#", "http://ex.com/a", "https://sagawa-xj2.com/a8f3 ",
+        "www.x.jp", "http:/", "https:", "www", "ww.", "htt", "\xe3\x80\x80",
+        "\xe8\x8d\xb7", "\xe7\x89\xa9", "\xc3\xa9", "\xf0\x9f\x98\x80",
+        "\x80", "\xbf", "\xc3", "\xe3\x81", "\xf0\x9f", "\xff", "\xf8",
+        "\x01", "!", "%", "\x7f"};
+    enum { NP = sizeof(pieces) / sizeof(pieces[0]) };
+    uint64_t st = 7;
+    unsigned char buf[400];
+    int bad = 0;
+
+    for (int t = 0; t < 20000; t++) {
+        size_t n = 0, want_len = rng_next(&st) % 300;
+        /* a bias per text: mostly ASCII, mostly multibyte, or mixed */
+        unsigned bias = (unsigned)(rng_next(&st) % 3);
+        while (n < want_len) {
+            uint64_t r = rng_next(&st);
+            const char *piece = pieces[r % NP];
+            size_t k;
+            if (bias == 0 && (r >> 8) % 2)
+                piece = pieces[(r >> 16) % 5];
+            else if (bias == 1 && (r >> 8) % 2)
+                piece = pieces[23 + (r >> 16) % 3];
+            k = strlen(piece);
+            if (n + k > sizeof(buf))
+                break;
+            memcpy(buf + n, piece, k);
+            n += k;
+        }
+        for (size_t cut = n; cut + 8 > n && cut > 0; cut--) {
+            uint64_t got = sift_reputation_fingerprint((const char *)buf, cut),
+                     want = ref_fingerprint(buf, cut);
+            if (got != want && bad++ < 5)
+                fprintf(stderr, "# text %d (%zu bytes): %016llx, want %016llx\n",
+                        t, cut, (unsigned long long)got,
+                        (unsigned long long)want);
+        }
+    }
+    ASSERT_EQ(bad, 0);
+    return 0;
+}
+
 /* assess_many() writes what assess() writes, query by query, over
  * reports, a list entry, calls, a sender ID and a campaign; batches
  * longer than one chunk and an empty one. */
