@@ -321,8 +321,8 @@ int main(int argc, char **argv)
            "us; target <= %.0f us: %s)\n",
            st.campaigns, (double)(st.bytes - bytes_before) / 1e6,
            (double)(st.bytes - bytes_before) / (double)st.campaigns, match_us,
-           strlen(msg), fp_us, search_us,
-           TARGET_MATCH_US, met(match_us <= TARGET_MATCH_US));
+           strlen(msg), fp_us, search_us, TARGET_MATCH_US,
+           met(match_us <= TARGET_MATCH_US));
 
     /* ---- 4. engine on/off ---- */
     snprintf(dir, sizeof(dir), "%s/data", root);

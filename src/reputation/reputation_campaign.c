@@ -27,8 +27,13 @@
  * within 7 bits is found; from 8 to campaign_distance (default 10) bits a
  * cluster is found when some band is within one bit, which holds for most
  * near-duplicates (the bits that differ bunch unevenly) but is not
- * guaranteed. Candidates are checked by popcount on a compact array of
- * (fingerprint, chain links), apart from the clusters.
+ * guaranteed. The write path (which cluster a message joins) probes the
+ * 68 chains. The check's path (formed campaigns only) reads 4 buckets:
+ * each formed campaign is filed under every band's value and the 16
+ * values one bit away, so the bucket of a query's own band value holds
+ * exactly the campaigns the 17 probes of that band would find. Buckets
+ * are runs of fingerprints in one array, checked by popcount; the
+ * cluster behind a hit comes from a fingerprint -> cluster table.
  *
  * Bounds: campaigns are kept; candidates (clusters not yet campaigns) are
  * capped at max_candidates and, when the cap is reached, the older half
@@ -47,7 +52,7 @@
 #define MIN_CHARS      20
 #define PLANES         24 /* counters up to 2^24 shingles */
 #define MAX_CANDIDATES (1u << 18)
-#define LINK_CHAR      0x110000u         /* beyond Unicode: a whole link */
+#define LINK_CHAR      0x110000u /* beyond Unicode: a whole link */
 #define BUCKETS_ALL    ((size_t)BANDS << BAND_BITS)
 
 /* ---- the fingerprint --------------------------------------------------- */
@@ -116,11 +121,11 @@ static __attribute__((noinline)) void counters_flush(struct counters *ct)
     do {                                                                       \
         uint64_t c0_ = (s0) & (h), c1_, c2_, c3_;                              \
         (s0) ^= (h);                                                           \
-        c1_ = (s1) & c0_;                                                      \
+        c1_ = (s1)&c0_;                                                        \
         (s1) ^= c0_;                                                           \
-        c2_ = (s2) & c1_;                                                      \
+        c2_ = (s2)&c1_;                                                        \
         (s2) ^= c1_;                                                           \
-        c3_ = (s3) & c2_;                                                      \
+        c3_ = (s3)&c2_;                                                        \
         (s3) ^= c2_;                                                           \
         (s4) ^= c3_;                                                           \
         if (++(ct).pending == 31) {                                            \

@@ -173,11 +173,11 @@ struct owner_slot {
 };
 
 struct formed_index {
-    uint64_t *fp;          /* the buckets' fingerprints */
-    size_t len, cap;       /* entries of fp[] in use, allocated */
-    size_t waste;          /* entries in use by no bucket (moved away) */
-    struct fbucket *head;  /* BANDS << BAND_BITS buckets */
-    uint32_t *room;        /* capacity of each bucket */
+    uint64_t *fp;              /* the buckets' fingerprints */
+    size_t len, cap;           /* entries of fp[] in use, allocated */
+    size_t waste;              /* entries in use by no bucket (moved away) */
+    struct fbucket *head;      /* BANDS << BAND_BITS buckets */
+    uint32_t *room;            /* capacity of each bucket */
     struct owner_slot *owner;  /* open addressing by fingerprint */
     size_t owner_cap, owner_n; /* owner_cap a power of two */
     size_t n;                  /* campaigns held */

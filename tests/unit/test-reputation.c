@@ -682,8 +682,7 @@ TEST_IMPL(reputation_campaign_search_matches_a_scan)
             }
             ids[c] = id; /* 0 when it joined an earlier, nearby campaign */
             if (c + 1 == N / 3 || c + 1 == 2 * N / 3 || c + 1 == N)
-                bad += search_vs_scan(rep, fps, ids, c + 1, distances[t],
-                                      &st);
+                bad += search_vs_scan(rep, fps, ids, c + 1, distances[t], &st);
         }
         sift_reputation_free(rep);
     }
@@ -725,7 +724,7 @@ static uint64_t ref_fingerprint(const unsigned char *p, size_t len)
         if ((n >= 7 && memcmp(p, "http://", 7) == 0) ||
             (n >= 8 && memcmp(p, "https://", 8) == 0) ||
             (n >= 4 && memcmp(p, "www.", 4) == 0)) {
-            while (p < end && *p > ' ' && *p < 0x80)
+            while (p<end && * p> ' ' && *p < 0x80)
                 p++;
             c = 0x110000;
         } else {
@@ -750,8 +749,8 @@ static uint64_t ref_fingerprint(const unsigned char *p, size_t len)
         if (++n_chars < 3)
             continue;
         {
-            uint64_t h = ref_mix((uint64_t)w[0] << 42 ^ (uint64_t)w[1] << 21 ^
-                                 w[2]);
+            uint64_t h =
+                ref_mix((uint64_t)w[0] << 42 ^ (uint64_t)w[1] << 21 ^ w[2]);
             for (int i = 0; i < 64; i++)
                 count[i] += (h >> i) & 1;
             n_sh++;
@@ -767,13 +766,44 @@ static uint64_t ref_fingerprint(const unsigned char *p, size_t len)
 
 TEST_IMPL(reputation_fingerprint_matches_a_reference)
 {
-    static const char *const pieces[] = {
-        "a", "b", "h", "w", "x", " ", "  ", "\t", "\n", "\r", "0", "12",
-        "3456", "#", "http://ex.com/a", "https://sagawa-xj2.com/a8f3 ",
-        "www.x.jp", "http:/", "https:", "www", "ww.", "htt", "\xe3\x80\x80",
-        "\xe8\x8d\xb7", "\xe7\x89\xa9", "\xc3\xa9", "\xf0\x9f\x98\x80",
-        "\x80", "\xbf", "\xc3", "\xe3\x81", "\xf0\x9f", "\xff", "\xf8",
-        "\x01", "!", "%", "\x7f"};
+    static const char *const pieces[] = {"a",
+                                         "b",
+                                         "h",
+                                         "w",
+                                         "x",
+                                         " ",
+                                         "  ",
+                                         "\t",
+                                         "\n",
+                                         "\r",
+                                         "0",
+                                         "12",
+                                         "3456",
+                                         "#",
+                                         "http://ex.com/a",
+                                         "https://sagawa-xj2.com/a8f3 ",
+                                         "www.x.jp",
+                                         "http:/",
+                                         "https:",
+                                         "www",
+                                         "ww.",
+                                         "htt",
+                                         "\xe3\x80\x80",
+                                         "\xe8\x8d\xb7",
+                                         "\xe7\x89\xa9",
+                                         "\xc3\xa9",
+                                         "\xf0\x9f\x98\x80",
+                                         "\x80",
+                                         "\xbf",
+                                         "\xc3",
+                                         "\xe3\x81",
+                                         "\xf0\x9f",
+                                         "\xff",
+                                         "\xf8",
+                                         "\x01",
+                                         "!",
+                                         "%",
+                                         "\x7f"};
     enum { NP = sizeof(pieces) / sizeof(pieces[0]) };
     uint64_t st = 7;
     unsigned char buf[400];
@@ -801,9 +831,9 @@ TEST_IMPL(reputation_fingerprint_matches_a_reference)
             uint64_t got = sift_reputation_fingerprint((const char *)buf, cut),
                      want = ref_fingerprint(buf, cut);
             if (got != want && bad++ < 5)
-                fprintf(stderr, "# text %d (%zu bytes): %016llx, want %016llx\n",
-                        t, cut, (unsigned long long)got,
-                        (unsigned long long)want);
+                fprintf(stderr,
+                        "# text %d (%zu bytes): %016llx, want %016llx\n", t,
+                        cut, (unsigned long long)got, (unsigned long long)want);
         }
     }
     ASSERT_EQ(bad, 0);
