@@ -652,10 +652,23 @@ static enum sift_rc sq_open(struct sift_store *st, const char *path,
     rc = exec(b,
               (sync != NULL && strcmp(sync, "normal") == 0)
                   ? "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-                    " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;"
+                    " PRAGMA temp_store = MEMORY;"
                   : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-                    " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                    " PRAGMA temp_store = MEMORY;",
               "setting pragmas", err);
+    if (rc == SIFT_OK) {
+        /* The page cache of this connection, in KiB: 64 MiB by default
+         * (the import's index pages), CALLSIFT_DB_CACHE_KIB to change it
+         * (callsift serve sets 8 MiB for its long-lived connections). */
+        char pragma[64];
+        const char *kib = getenv("CALLSIFT_DB_CACHE_KIB");
+        long v = kib != NULL ? strtol(kib, NULL, 10) : 0;
+
+        if (v < 256 || v > 4L * 1024 * 1024)
+            v = 65536;
+        snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%ld", v);
+        rc = exec(b, pragma, "setting the cache size", err);
+    }
     if (rc == SIFT_OK)
         rc = migrate(b, err);
     if (rc == SIFT_OK)
