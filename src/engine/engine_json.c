@@ -141,7 +141,9 @@ size_t sift_verdict_json(const struct sift_verdict *v, char *out, size_t size)
     key(&sb, "en");
     jstr(&sb, sift_action_words(v->action, SIFT_LANG_EN));
     sift__sbuf_adds(&sb, "},");
-    sift__sbuf_addf(&sb, "\"score\":%.2f,", v->score);
+    sift__sbuf_adds(&sb, "\"score\":");
+    sift__sbuf_add_fixed2(&sb, v->score);
+    sift__sbuf_addc(&sb, ',');
     key(&sb, "signals");
     sift__sbuf_addc(&sb, '[');
     for (size_t i = 0; i < v->n_signals; i++) {
@@ -151,7 +153,9 @@ size_t sift_verdict_json(const struct sift_verdict *v, char *out, size_t size)
         sift__sbuf_addc(&sb, '{');
         key(&sb, "name");
         jstr(&sb, s->name);
-        sift__sbuf_addf(&sb, ",\"weight\":%.2f,", s->weight);
+        sift__sbuf_adds(&sb, ",\"weight\":");
+        sift__sbuf_add_fixed2(&sb, s->weight);
+        sift__sbuf_addc(&sb, ',');
         key(&sb, "evidence");
         jstr(&sb, s->evidence);
         sift__sbuf_addc(&sb, ',');

@@ -2,6 +2,7 @@
  * sbuf.c - bounded string building over a caller's buffer, and small
  * string helpers that replace the banned libc calls (STYLE.md §5).
  */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,27 +15,6 @@ void sift__sbuf_init(struct sift__sbuf *sb, char *buf, size_t size)
     sb->len = 0;
     if (size > 0)
         buf[0] = '\0';
-}
-
-void sift__sbuf_add(struct sift__sbuf *sb, const char *s, size_t len)
-{
-    if (sb->size > 0 && sb->len < sb->size - 1) {
-        size_t room = sb->size - 1 - sb->len;
-        size_t n = len < room ? len : room;
-        memcpy(sb->buf + sb->len, s, n);
-        sb->buf[sb->len + n] = '\0';
-    }
-    sb->len += len;
-}
-
-void sift__sbuf_adds(struct sift__sbuf *sb, const char *s)
-{
-    sift__sbuf_add(sb, s, strlen(s));
-}
-
-void sift__sbuf_addc(struct sift__sbuf *sb, char c)
-{
-    sift__sbuf_add(sb, &c, 1);
 }
 
 void sift__sbuf_addf(struct sift__sbuf *sb, const char *fmt, ...)
@@ -51,6 +31,40 @@ void sift__sbuf_addf(struct sift__sbuf *sb, const char *fmt, ...)
     if ((size_t)n >= sizeof(tmp))
         n = (int)sizeof(tmp) - 1;
     sift__sbuf_add(sb, tmp, (size_t)n);
+}
+
+void sift__sbuf_add_fixed2(struct sift__sbuf *sb, double x)
+{
+    char tmp[32], *p = tmp + sizeof(tmp);
+    double r;
+    unsigned long long v;
+    bool neg = x < 0;
+
+    if (!(x > -1e9 && x < 1e9)) { /* NaN, inf and the rare large value */
+        sift__sbuf_addf(sb, "%.2f", x);
+        return;
+    }
+    /* Hundredths, rounded to the nearer; a value within rounding error
+     * of a half-way point goes to printf, which rounds its exact binary
+     * value, so the text is always what "%.2f" prints. */
+    r = (neg ? -x : x) * 100.0;
+    if (fabs(r - floor(r) - 0.5) < 1e-6) { /* near half: let printf say */
+        sift__sbuf_addf(sb, "%.2f", x);
+        return;
+    }
+    r = nearbyint(r);
+    v = (unsigned long long)r;
+    *--p = (char)('0' + v % 10);
+    *--p = (char)('0' + v / 10 % 10);
+    *--p = '.';
+    v /= 100;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    if (neg && r != 0)
+        *--p = '-';
+    sift__sbuf_add(sb, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
 size_t sift__strlcpy(char *dst, const char *src, size_t size)
@@ -81,28 +95,4 @@ bool sift__parse_uint(const char *s, unsigned long long max,
     }
     *out = v;
     return true;
-}
-
-size_t sift__utf8_seq(const unsigned char *s)
-{
-    if (s[0] < 0x80)
-        return 1;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
-    if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
-            return 0;
-        return 3;
-    }
-    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
-            (s[3] & 0xc0) != 0x80)
-            return 0;
-        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
-            return 0;
-        return 4;
-    }
-    return 0;
 }

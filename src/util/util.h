@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "callsift/common.h"
 
@@ -57,11 +58,43 @@ struct sift__sbuf {
 };
 
 void sift__sbuf_init(struct sift__sbuf *sb, char *buf, size_t size);
-void sift__sbuf_add(struct sift__sbuf *sb, const char *s, size_t len);
-void sift__sbuf_adds(struct sift__sbuf *sb, const char *s);
-void sift__sbuf_addc(struct sift__sbuf *sb, char c);
 void sift__sbuf_addf(struct sift__sbuf *sb, const char *fmt, ...)
     SIFT_PRINTF(2, 3);
+
+/* Append len bytes of s (the JSON writers call these for every token,
+ * so they are inline). */
+static inline void sift__sbuf_add(struct sift__sbuf *sb, const char *s,
+                                  size_t len)
+{
+    if (sb->len + len < sb->size) {
+        memcpy(sb->buf + sb->len, s, len);
+        sb->buf[sb->len + len] = '\0';
+    } else if (sb->size > 0 && sb->len < sb->size - 1) {
+        size_t n = sb->size - 1 - sb->len;
+
+        memcpy(sb->buf + sb->len, s, n);
+        sb->buf[sb->len + n] = '\0';
+    }
+    sb->len += len;
+}
+
+static inline void sift__sbuf_adds(struct sift__sbuf *sb, const char *s)
+{
+    sift__sbuf_add(sb, s, strlen(s));
+}
+
+static inline void sift__sbuf_addc(struct sift__sbuf *sb, char c)
+{
+    if (sb->len + 1 < sb->size) {
+        sb->buf[sb->len] = c;
+        sb->buf[sb->len + 1] = '\0';
+    }
+    sb->len++;
+}
+
+/* Append x with two decimals, as "%.2f" prints it for the weights and
+ * scores the engine makes (|x| < 1e9); printf is kept for the rest. */
+void sift__sbuf_add_fixed2(struct sift__sbuf *sb, double x);
 
 /* Copy src into dst of size bytes, truncating, always NUL-terminated when
  * size > 0. Returns strlen(src). */
@@ -70,7 +103,29 @@ size_t sift__strlcpy(char *dst, const char *src, size_t size);
 /* Length (1-4) of the valid UTF-8 sequence at the start of the
  * NUL-terminated s, or 0 when it is not valid UTF-8 (overlong forms and
  * surrogates included). Never reads past a NUL. */
-size_t sift__utf8_seq(const unsigned char *s);
+static inline size_t sift__utf8_seq(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        return (s[1] & 0xc0) == 0x80 ? 2 : 0;
+    if (s[0] >= 0xe0 && s[0] <= 0xef) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80)
+            return 0;
+        if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f))
+            return 0;
+        return 3;
+    }
+    if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+        if ((s[1] & 0xc0) != 0x80 || (s[2] & 0xc0) != 0x80 ||
+            (s[3] & 0xc0) != 0x80)
+            return 0;
+        if ((s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f))
+            return 0;
+        return 4;
+    }
+    return 0;
+}
 
 /* Parse a non-negative decimal integer of the whole string s into *out.
  * Returns false on junk, an empty string or overflow past max. */

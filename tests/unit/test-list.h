@@ -7,6 +7,7 @@
 TEST_DECLARE(util_strerror_names_every_code)
 TEST_DECLARE(util_allocator_counts)
 TEST_DECLARE(util_err_set_formats_detail)
+TEST_DECLARE(util_fixed2_matches_printf)
 TEST_DECLARE(util_utf8_seq_validates)
 #include "test-number-list.h"
 #include "test-text-list.h"
@@ -23,6 +24,7 @@ TEST_DECLARE(util_utf8_seq_validates)
     TEST_ENTRY(util_strerror_names_every_code)                                 \
     TEST_ENTRY(util_allocator_counts)                                          \
     TEST_ENTRY(util_err_set_formats_detail)                                    \
+    TEST_ENTRY(util_fixed2_matches_printf)                                     \
     TEST_ENTRY(util_utf8_seq_validates)                                        \
     TEST_NUMBER_ENTRIES                                                        \
     TEST_TEXT_ENTRIES                                                          \

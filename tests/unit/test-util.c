@@ -56,6 +56,46 @@ TEST_IMPL(util_err_set_formats_detail)
     return 0;
 }
 
+/* Two decimals without printf must print what "%.2f" prints: random
+ * weights and sums, the exact half-way values (1.125, 0.375), values one
+ * rounding error from a half (0.015, 1.005, 2.675), negatives and zero. */
+TEST_IMPL(util_fixed2_matches_printf)
+{
+    static const double fixed[] = {
+        0,      -0.0, 0.005,  0.015, 1.005,  2.675,   1.125, 0.375, -1.5,
+        -0.004, 7.5,  99.995, 1e8,   -2.345, 3.14159, 1e9,   -1e9,  123.456};
+    uint64_t x = 88172645463325252ull;
+    char mine[64], ref[64];
+
+    for (size_t i = 0; i < 200000 + SIFT_ARRAY_LEN(fixed); i++) {
+        struct sift__sbuf sb;
+        double v;
+
+        if (i < SIFT_ARRAY_LEN(fixed)) {
+            v = fixed[i];
+        } else {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            /* hundredths and thousandths around the engine's range, and
+             * arbitrary doubles */
+            v = (i % 3 == 0) ? (double)(int64_t)(x % 200001 - 100000) / 1000
+                : (i % 3 == 1)
+                    ? (double)(int64_t)(x % 20001 - 10000) / 100
+                    : ((double)(x >> 11) / 9007199254740992.0 - 0.5) * 2000;
+        }
+        sift__sbuf_init(&sb, mine, sizeof(mine));
+        sift__sbuf_add_fixed2(&sb, v);
+        snprintf(ref, sizeof(ref), "%.2f", v);
+        if (strcmp(ref, "-0.00") == 0)
+            snprintf(ref, sizeof(ref), "0.00"); /* JSON has no -0 need */
+        if (strcmp(mine, ref) != 0)
+            TEST_FAIL_("%.17g: fixed2 '%s', printf '%s'", v, mine, ref);
+        ASSERT_EQ(sb.len, strlen(mine));
+    }
+    return 0;
+}
+
 TEST_IMPL(util_utf8_seq_validates)
 {
     ASSERT_EQ(sift__utf8_seq((const unsigned char *)"a"), 1);
