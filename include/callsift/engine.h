@@ -104,6 +104,12 @@ struct sift_verdict {
     struct sift_advice advice[SIFT_MAX_ADVICE];
     struct sift_verdict_org org;
     bool text_repaired; /* the text held invalid UTF-8, replaced */
+    /* The text's campaign fingerprint (sift_reputation_fingerprint() of
+     * the normalised text, 0 for none) when the check computed it, that is
+     * when a reputation index is attached: sift_record_event() reuses it
+     * instead of normalising and hashing the text again. */
+    bool text_fp_set;
+    uint64_t text_fp;
     /* STIR/SHAKEN (stir.h), when the event carried an Identity header and
      * the configuration names trust anchors ([stir] in callsift.conf). */
     struct {

@@ -1003,6 +1003,8 @@ static enum rep_outcome rep_signals(const struct sift_engine *eng,
         return REP_NONE;
     if (norm != NULL && norm->len > 0)
         fp = sift_reputation_fingerprint(norm->text, norm->len);
+    v->text_fp = fp;
+    v->text_fp_set = true;
     sender[0] = '\0';
     if (alpha_sender && from_len < sizeof(sender)) {
         memcpy(sender, ev->from, from_len);
@@ -1111,6 +1113,8 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
     memset(&v->org, 0, sizeof(v->org));
     memset(&v->stir, 0, sizeof(v->stir));
     v->text_repaired = false;
+    v->text_fp_set = false;
+    v->text_fp = 0;
     hits.n = 0;
     if (ev == NULL || ev->from == NULL) {
         sift_number_parse(&v->caller, "", 0, eng->home_region, NULL);

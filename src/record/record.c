@@ -240,9 +240,13 @@ enum sift_rc sift_record_event(struct sift_store *st,
     c.action = (int)v->action;
     c.score = v->score;
     c.sms = ev->kind == SIFT_EVENT_SMS;
-    r = text_fingerprint(ev, &c.fingerprint, err);
-    if (r != SIFT_OK)
-        goto out;
+    if (v->text_fp_set) {
+        c.fingerprint = v->text_fp; /* the check's own */
+    } else {
+        r = text_fingerprint(ev, &c.fingerprint, err);
+        if (r != SIFT_OK)
+            goto out;
+    }
     r = sift_store_add_call(st, &c, err);
     if (r != SIFT_OK || rep == NULL)
         goto out;

@@ -46,6 +46,8 @@ struct item {
     int action;
     double score;
     struct sift_number caller, callee;
+    bool text_fp_set; /* the check's fingerprint of the text, to reuse */
+    uint64_t text_fp;
     char *from, *to, *text; /* into the same allocation; to, text NULL */
     size_t from_len, text_len;
 };
@@ -59,7 +61,8 @@ struct sift__recorder {
     pthread_t thread;
     struct sift_store *st;
     struct sift_reputation *rep;
-    struct sift_verdict *v; /* the writer's; caller, callee, action, score */
+    struct sift_verdict *v; /* the writer's; caller, callee, action, score,
+                               the text's fingerprint */
     atomic_ullong recorded, dropped, errors;
     /* The writer's own: drops already logged, when, and the slowest
      * batch since (ms). */
@@ -102,6 +105,8 @@ static void record_one(struct sift__recorder *r, const struct item *it)
     r->v->callee = it->callee;
     r->v->action = (enum sift_action)it->action;
     r->v->score = it->score;
+    r->v->text_fp_set = it->text_fp_set;
+    r->v->text_fp = it->text_fp;
     if (sift_record_event(r->st, r->rep, &ev, r->v, it->duration, &err) !=
         SIFT_OK) {
         /* Each failure is logged and counted; the check was answered
@@ -288,6 +293,8 @@ void sift__record_push(struct sift__server *srv, const struct sift_event *ev,
     it->score = v->score;
     it->caller = v->caller;
     it->callee = v->callee;
+    it->text_fp_set = v->text_fp_set;
+    it->text_fp = v->text_fp;
 
     pthread_mutex_lock(&r->lock);
     queued = r->n < RING_MAX && !r->stop;

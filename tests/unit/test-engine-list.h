@@ -1,6 +1,7 @@
 /* test-engine-list.h - the engine's and the orgs loader's unit tests. */
 TEST_DECLARE(engine_every_signal_explains_itself)
 TEST_DECLARE(engine_seed_call_is_blocked_with_reasons)
+TEST_DECLARE(engine_verdict_carries_the_text_fingerprint)
 TEST_DECLARE(engine_repetition_is_for_calls_only)
 TEST_DECLARE(engine_seed_number_alone_is_at_least_label)
 TEST_DECLARE(engine_ordinary_calls_are_allowed)
@@ -20,6 +21,7 @@ TEST_DECLARE(util_aho_corasick_finds_all)
 #define TEST_ENGINE_ENTRIES                                                    \
     TEST_ENTRY(engine_every_signal_explains_itself)                            \
     TEST_ENTRY(engine_seed_call_is_blocked_with_reasons)                       \
+    TEST_ENTRY(engine_verdict_carries_the_text_fingerprint)                    \
     TEST_ENTRY(engine_repetition_is_for_calls_only)                            \
     TEST_ENTRY(engine_seed_number_alone_is_at_least_label)                     \
     TEST_ENTRY(engine_ordinary_calls_are_allowed)                              \

@@ -119,6 +119,45 @@ TEST_IMPL(engine_seed_call_is_blocked_with_reasons)
     return 0;
 }
 
+/* With a reputation index the check fingerprints the text for the
+ * campaign search and hands the fingerprint on in the verdict (the call
+ * log reuses it): it must be the fingerprint of the normalised text.
+ * Without an index none is computed. */
+TEST_IMPL(engine_verdict_carries_the_text_fingerprint)
+{
+    static const char text[] = "【重要】お客様のカードが不正利用された可能性が"
+                               "あります。下記URLからご確認ください。";
+    struct sift_engine *eng = load();
+    struct sift_reputation *rep = NULL;
+    struct sift_event ev = {0};
+    struct sift_verdict *v = malloc(sizeof(*v));
+    struct sift_text_norm norm;
+    uint64_t fp;
+
+    ASSERT_NOT_NULL(eng);
+    ASSERT_NOT_NULL(v);
+    ASSERT_EQ(sift_reputation_new(&rep, NULL, NULL), SIFT_OK);
+    ev.kind = SIFT_EVENT_SMS;
+    ev.from = "080-1111-2222";
+    ev.text = text;
+    ASSERT_EQ(sift_engine_check(eng, &ev, v, NULL), SIFT_OK);
+    ASSERT(!v->text_fp_set);
+    sift_engine_set_reputation(eng, rep);
+    ASSERT_EQ(sift_engine_check(eng, &ev, v, NULL), SIFT_OK);
+    sift_text_norm_init(&norm, 0);
+    ASSERT_EQ(sift_text_normalize(text, strlen(text), &norm, NULL), SIFT_OK);
+    fp = sift_reputation_fingerprint(norm.text, norm.len);
+    sift_text_norm_release(&norm);
+    ASSERT(fp != 0);
+    ASSERT(v->text_fp_set);
+    ASSERT(v->text_fp == fp);
+    sift_engine_set_reputation(eng, NULL);
+    sift_reputation_free(rep);
+    sift_engine_free(eng);
+    free(v);
+    return 0;
+}
+
 /* Repetition marks a recorded call; an SMS body is one message, so the
  * same words three times in a text message do not fire TEXT_REPEATED
  * (the rules still do). */
