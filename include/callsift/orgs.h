@@ -112,7 +112,9 @@ struct sift_org_match {
  * organisations keep the longer, and all of them when they are as long
  * (an alias shared by organisations of several countries). Latin aliases must
  * not touch an ASCII letter or digit. Returns the number written to out (at
- * most max), ordered by position.
+ * most max), ordered by position. Safe from many threads at once: each
+ * search borrows a vectorscan scratch from the set's pool (the first search
+ * on a new thread makes one; if memory runs out then, it finds nothing).
  */
 size_t sift_orgs_find(const struct sift_orgs *orgs, const char *norm,
                       size_t len, struct sift_org_match *out, size_t max);
