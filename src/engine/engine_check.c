@@ -48,13 +48,8 @@ const char *sift_action_words(enum sift_action action, enum sift_lang lang)
 static struct check_ctx *ctx_get(const struct sift_engine *ceng)
 {
     struct sift_engine *eng = (struct sift_engine *)ceng;
-    struct check_ctx *c;
+    struct check_ctx *c = sift__pool_take(&eng->pool);
 
-    pthread_mutex_lock(&eng->pool_lock);
-    c = eng->pool;
-    if (c != NULL)
-        eng->pool = c->next;
-    pthread_mutex_unlock(&eng->pool_lock);
     if (c != NULL)
         return c;
     c = sift_calloc(1, sizeof(*c));
@@ -73,10 +68,7 @@ static void ctx_put(const struct sift_engine *ceng, struct check_ctx *c)
 {
     struct sift_engine *eng = (struct sift_engine *)ceng;
 
-    pthread_mutex_lock(&eng->pool_lock);
-    c->next = eng->pool;
-    eng->pool = c;
-    pthread_mutex_unlock(&eng->pool_lock);
+    sift__pool_put(&eng->pool, &c->item);
 }
 
 /* ---- building the verdict ---------------------------------------- */

@@ -13,6 +13,7 @@
 #include "callsift/stir.h"
 #include "callsift/reputation.h"
 #include "callsift/text.h"
+#include "util/pool.h"
 
 /* The signals the engine itself produces; their table index is resolved
  * at load time (sig_index). TEXT_ signals come from the rules. */
@@ -135,10 +136,10 @@ extern const char *const sift__advice_step_ids[ADV_COUNT];
 
 /* Per-thread scan state, pooled (engine_check.c). */
 struct check_ctx {
+    struct sift__pool_item item; /* first: the pool's link */
     struct sift_text_norm norm;
     struct sift_text_norm sender_norm;
     struct sift_text_scratch *scratch;
-    struct check_ctx *next;
 };
 
 struct sift_engine {
@@ -179,8 +180,7 @@ struct sift_engine {
     struct sift_text_url_lists *url_lists;
     struct sift_orgs *orgs;
 
-    pthread_mutex_t pool_lock;
-    struct check_ctx *pool;
+    struct sift__pool pool; /* idle struct check_ctx */
 
     /* Borrowed; NULL: no reputation signals. */
     const struct sift_reputation *rep;

@@ -776,7 +776,7 @@ enum sift_rc sift_engine_new(struct sift_engine **out,
     eng = sift_calloc(1, sizeof(*eng));
     if (eng == NULL)
         return sift__err_set(err, SIFT_ENOMEM, NULL, "out of memory");
-    pthread_mutex_init(&eng->pool_lock, NULL);
+    sift__pool_init(&eng->pool);
     sift__strlcpy(eng->home_region, "JP", sizeof(eng->home_region));
     eng->max_text = SIFT_TEXT_MAX_DEFAULT;
     eng->th_label = 2.0;
@@ -854,14 +854,15 @@ void sift_engine_free(struct sift_engine *eng)
 
     if (eng == NULL)
         return;
-    for (c = eng->pool; c != NULL; c = next) {
-        next = c->next;
+    for (c = (struct check_ctx *)sift__pool_take_all(&eng->pool); c != NULL;
+         c = next) {
+        next = (struct check_ctx *)c->item.next;
         sift_text_norm_release(&c->norm);
         sift_text_norm_release(&c->sender_norm);
         sift_text_scratch_free(c->scratch);
         sift_free(c);
     }
-    pthread_mutex_destroy(&eng->pool_lock);
+    sift__pool_destroy(&eng->pool);
     sift_stir_free(eng->stir);
     sift_free(eng->stir_conf.trust_anchors);
     sift_free(eng->stir_conf.cert_dir);

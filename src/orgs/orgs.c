@@ -22,7 +22,6 @@
 #include <dirent.h>
 #include <limits.h>
 #include <hs/hs.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +29,7 @@
 #include "callsift/orgs.h"
 #include "util/ac.h"
 #include "util/file.h"
+#include "util/pool.h"
 #include "util/util.h"
 
 #define MAX_FILE  (4u << 20)
@@ -170,16 +170,15 @@ struct sift_orgs {
     size_t n_aliases;
     hs_database_t *alias_db; /* every alias, a literal; id: alias index */
     hs_scratch_t *alias_proto;
-    pthread_mutex_t pool_lock;
-    struct scratch_node *pool; /* idle scratches */
+    struct sift__pool pool; /* idle struct scratch_node */
     /* Brand tokens of every organisation in one automaton: the pattern id
      * is (organisation << 8) | token. */
     struct sift__ac *brand_ac;
 };
 
-/* An idle vectorscan scratch in the pool. */
+/* A vectorscan scratch, pooled. */
 struct scratch_node {
-    struct scratch_node *next;
+    struct sift__pool_item item; /* first: the pool's link */
     hs_scratch_t *hs;
 };
 
@@ -201,14 +200,13 @@ void sift_orgs_free(struct sift_orgs *orgs)
         slot_release(&orgs->orgs[i]);
     sift_free(orgs->orgs);
     sift_free(orgs->aliases);
-    while (orgs->pool != NULL) {
-        struct scratch_node *nd = orgs->pool;
-
-        orgs->pool = nd->next;
-        hs_free_scratch(nd->hs);
-        sift_free(nd);
+    for (struct sift__pool_item *it = sift__pool_take_all(&orgs->pool), *next;
+         it != NULL; it = next) {
+        next = it->next;
+        hs_free_scratch(((struct scratch_node *)it)->hs);
+        sift_free(it);
     }
-    pthread_mutex_destroy(&orgs->pool_lock);
+    sift__pool_destroy(&orgs->pool);
     if (orgs->alias_proto)
         hs_free_scratch(orgs->alias_proto);
     if (orgs->alias_db)
@@ -745,7 +743,7 @@ enum sift_rc sift_orgs_load(struct sift_orgs **out, const char *dir,
         rc = sift__err_set(err, SIFT_ENOMEM, dir, "out of memory");
         goto out;
     }
-    pthread_mutex_init(&orgs->pool_lock, NULL);
+    sift__pool_init(&orgs->pool);
     for (size_t i = 0; i < n_names && rc == SIFT_OK; i++)
         rc = load_file(orgs, names[i], err);
     if (rc == SIFT_OK) {
@@ -784,13 +782,8 @@ struct find_ctx {
 static struct scratch_node *scratch_get(const struct sift_orgs *corgs)
 {
     struct sift_orgs *orgs = (struct sift_orgs *)corgs;
-    struct scratch_node *nd;
+    struct scratch_node *nd = sift__pool_take(&orgs->pool);
 
-    pthread_mutex_lock(&orgs->pool_lock);
-    nd = orgs->pool;
-    if (nd != NULL)
-        orgs->pool = nd->next;
-    pthread_mutex_unlock(&orgs->pool_lock);
     if (nd != NULL)
         return nd;
     nd = sift_calloc(1, sizeof(*nd));
@@ -807,10 +800,7 @@ static void scratch_put(const struct sift_orgs *corgs, struct scratch_node *nd)
 {
     struct sift_orgs *orgs = (struct sift_orgs *)corgs;
 
-    pthread_mutex_lock(&orgs->pool_lock);
-    nd->next = orgs->pool;
-    orgs->pool = nd;
-    pthread_mutex_unlock(&orgs->pool_lock);
+    sift__pool_put(&orgs->pool, &nd->item);
 }
 
 static int on_alias(unsigned int id, unsigned long long from,
