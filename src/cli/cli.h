@@ -100,4 +100,24 @@ int sift_cli_record(struct sift_cli_record *rc, const struct sift_event *ev,
 /* The value after argv[*i] (advancing *i), or NULL with a message. */
 const char *sift_cli_arg(int argc, char **argv, int *i, const char *cmd);
 
+/* One option of a command: it takes a value (value is set) or is a flag
+ * (flag is set). A table of them ends with a NULL name. */
+struct sift_cli_opt {
+    const char *name; /* "--db" */
+    const char **value;
+    bool *flag;
+};
+
+/*
+ * Parse `callsift CMD`'s arguments argv[1..argc) against opts: --help and
+ * -h print usage to stdout; an option's value is the next argument. With
+ * pos, one argument that is not an option goes to *pos (what names it in
+ * the error for a second one, "NUMBER"); without, any other argument is an
+ * error. Returns -1 to go on, else the exit status to return
+ * (SIFT_EXIT_OK after --help; SIFT_EXIT_USAGE after an error, printed).
+ */
+int sift_cli_parse(int argc, char **argv, const char *cmd, const char *usage,
+                   const struct sift_cli_opt *opts, const char **pos,
+                   const char *what);
+
 #endif

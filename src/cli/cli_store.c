@@ -227,3 +227,41 @@ const char *sift_cli_arg(int argc, char **argv, int *i, const char *cmd)
     }
     return argv[++*i];
 }
+
+int sift_cli_parse(int argc, char **argv, const char *cmd, const char *usage,
+                   const struct sift_cli_opt *opts, const char **pos,
+                   const char *what)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const struct sift_cli_opt *o = opts;
+
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            fputs(usage, stdout);
+            return SIFT_EXIT_OK;
+        }
+        while (o->name != NULL && strcmp(a, o->name) != 0)
+            o++;
+        if (o->name != NULL && o->flag != NULL) {
+            *o->flag = true;
+        } else if (o->name != NULL) {
+            *o->value = sift_cli_arg(argc, argv, &i, cmd);
+            if (*o->value == NULL)
+                return SIFT_EXIT_USAGE;
+        } else if (pos == NULL) {
+            fprintf(stderr, "callsift %s: unknown argument '%s'\n\n%s", cmd, a,
+                    usage);
+            return SIFT_EXIT_USAGE;
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "callsift %s: unknown option '%s'\n\n%s", cmd, a,
+                    usage);
+            return SIFT_EXIT_USAGE;
+        } else if (*pos == NULL) {
+            *pos = a;
+        } else {
+            fprintf(stderr, "callsift %s: one %s at a time\n", cmd, what);
+            return SIFT_EXIT_USAGE;
+        }
+    }
+    return -1;
+}

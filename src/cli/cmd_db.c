@@ -88,23 +88,15 @@ int sift_cli_prune(int argc, char **argv)
     char when[32];
     int status;
 
-    for (int i = 1; i < argc; i++) {
-        const char **dst = NULL;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(prune_usage, stdout);
-            return SIFT_EXIT_OK;
-        } else if (strcmp(argv[i], "--db") == 0) {
-            dst = &db;
-        } else if (strcmp(argv[i], "--older-than") == 0) {
-            dst = &older;
-        } else {
-            fprintf(stderr, "callsift prune: unknown argument '%s'\n\n%s",
-                    argv[i], prune_usage);
-            return SIFT_EXIT_USAGE;
-        }
-        *dst = sift_cli_arg(argc, argv, &i, "prune");
-        if (*dst == NULL)
-            return SIFT_EXIT_USAGE;
+    {
+        const struct sift_cli_opt opts[] = {{"--db", &db, NULL},
+                                            {"--older-than", &older, NULL},
+                                            {NULL, NULL, NULL}};
+        int rc =
+            sift_cli_parse(argc, argv, "prune", prune_usage, opts, NULL, NULL);
+
+        if (rc >= 0)
+            return rc;
     }
     if (!sift_cli_duration(older, &age)) {
         fprintf(stderr, "callsift prune: --older-than takes a duration such "

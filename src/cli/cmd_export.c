@@ -267,30 +267,16 @@ int sift_cli_export(int argc, char **argv)
     char key[SIFT_KEY_MAX];
     int status;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **dst = NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
-            return SIFT_EXIT_OK;
-        } else if (strcmp(a, "--number") == 0) {
-            dst = &number;
-        } else if (strcmp(a, "--campaign") == 0) {
-            dst = &campaign;
-        } else if (strcmp(a, "--format") == 0) {
-            dst = &format;
-        } else if (strcmp(a, "--db") == 0) {
-            dst = &db;
-        } else if (strcmp(a, "--region") == 0) {
-            dst = &region;
-        } else {
-            fprintf(stderr, "callsift export: unknown argument '%s'\n\n%s", a,
-                    usage_text);
-            return SIFT_EXIT_USAGE;
-        }
-        *dst = sift_cli_arg(argc, argv, &i, "export");
-        if (*dst == NULL)
-            return SIFT_EXIT_USAGE;
+    {
+        const struct sift_cli_opt opts[] = {
+            {"--number", &number, NULL}, {"--campaign", &campaign, NULL},
+            {"--format", &format, NULL}, {"--db", &db, NULL},
+            {"--region", &region, NULL}, {NULL, NULL, NULL}};
+        int rc =
+            sift_cli_parse(argc, argv, "export", usage_text, opts, NULL, NULL);
+
+        if (rc >= 0)
+            return rc;
     }
     if ((number == NULL) == (campaign == NULL) ||
         (strcmp(format, "csv") != 0 && strcmp(format, "json") != 0)) {

@@ -726,43 +726,21 @@ int sift_cli_import(int argc, char **argv)
 
     memset(&im, 0, sizeof(im));
     im.ack_fd = -1;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **dst = NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
-            return SIFT_EXIT_OK;
-        } else if (strcmp(a, "--format") == 0) {
-            dst = &format;
-        } else if (strcmp(a, "--source") == 0) {
-            dst = &source;
-        } else if (strcmp(a, "--category") == 0) {
-            dst = &category;
-        } else if (strcmp(a, "--time") == 0) {
-            dst = &when;
-        } else if (strcmp(a, "--region") == 0) {
-            dst = &region;
-        } else if (strcmp(a, "--batch") == 0) {
-            dst = &batch_arg;
-        } else if (strcmp(a, "--ack-file") == 0) {
-            dst = &ack;
-        } else if (strcmp(a, "--db") == 0) {
-            dst = &db;
-        } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "callsift import: unknown option '%s'\n\n%s", a,
-                    usage_text);
-            return SIFT_EXIT_USAGE;
-        } else if (file == NULL) {
-            file = a;
-        } else {
-            fprintf(stderr, "callsift import: one FILE at a time\n");
-            return SIFT_EXIT_USAGE;
-        }
-        if (dst != NULL) {
-            *dst = sift_cli_arg(argc, argv, &i, "import");
-            if (*dst == NULL)
-                return SIFT_EXIT_USAGE;
-        }
+    {
+        const struct sift_cli_opt opts[] = {{"--format", &format, NULL},
+                                            {"--source", &source, NULL},
+                                            {"--category", &category, NULL},
+                                            {"--time", &when, NULL},
+                                            {"--region", &region, NULL},
+                                            {"--batch", &batch_arg, NULL},
+                                            {"--ack-file", &ack, NULL},
+                                            {"--db", &db, NULL},
+                                            {NULL, NULL, NULL}};
+        int rc = sift_cli_parse(argc, argv, "import", usage_text, opts, &file,
+                                "FILE");
+
+        if (rc >= 0)
+            return rc;
     }
     if (file == NULL || format == NULL) {
         fprintf(stderr, "callsift import: FILE and --format are required\n\n%s",

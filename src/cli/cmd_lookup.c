@@ -263,41 +263,21 @@ int sift_cli_lookup(int argc, char **argv)
     const char *home;
     int status;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **dst = NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
-            return SIFT_EXIT_OK;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "--lang") == 0) {
-            if (i + 1 >= argc || !sift_cli_lang(argv[++i], &lang)) {
-                fprintf(stderr, "callsift lookup: --lang takes ja or en\n");
-                return SIFT_EXIT_USAGE;
-            }
-        } else if (strcmp(a, "--db") == 0) {
-            dst = &db;
-        } else if (strcmp(a, "--data") == 0) {
-            dst = &data;
-        } else if (strcmp(a, "--config") == 0) {
-            dst = &config;
-        } else if (strcmp(a, "--region") == 0) {
-            dst = &region;
-        } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "callsift lookup: unknown option '%s'\n\n%s", a,
-                    usage_text);
+    {
+        const char *lang_arg = NULL;
+        const struct sift_cli_opt opts[] = {
+            {"--json", NULL, &json},     {"--lang", &lang_arg, NULL},
+            {"--db", &db, NULL},         {"--data", &data, NULL},
+            {"--config", &config, NULL}, {"--region", &region, NULL},
+            {NULL, NULL, NULL}};
+        int rc = sift_cli_parse(argc, argv, "lookup", usage_text, opts, &number,
+                                "NUMBER");
+
+        if (rc >= 0)
+            return rc;
+        if (lang_arg != NULL && !sift_cli_lang(lang_arg, &lang)) {
+            fprintf(stderr, "callsift lookup: --lang takes ja or en\n");
             return SIFT_EXIT_USAGE;
-        } else if (number == NULL) {
-            number = a;
-        } else {
-            fprintf(stderr, "callsift lookup: one NUMBER at a time\n");
-            return SIFT_EXIT_USAGE;
-        }
-        if (dst != NULL) {
-            *dst = sift_cli_arg(argc, argv, &i, "lookup");
-            if (*dst == NULL)
-                return SIFT_EXIT_USAGE;
         }
     }
     if (number == NULL) {

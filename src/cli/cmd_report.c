@@ -85,41 +85,17 @@ int sift_cli_report(int argc, char **argv)
     size_t added = 0;
     int status;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **dst = NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
-            return SIFT_EXIT_OK;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "--category") == 0) {
-            dst = &category;
-        } else if (strcmp(a, "--comment") == 0) {
-            dst = &comment;
-        } else if (strcmp(a, "--text-file") == 0) {
-            dst = &text_file;
-        } else if (strcmp(a, "--reporter") == 0) {
-            dst = &reporter;
-        } else if (strcmp(a, "--db") == 0) {
-            dst = &db;
-        } else if (strcmp(a, "--region") == 0) {
-            dst = &region;
-        } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "callsift report: unknown option '%s'\n\n%s", a,
-                    usage_text);
-            return SIFT_EXIT_USAGE;
-        } else if (number == NULL) {
-            number = a;
-        } else {
-            fprintf(stderr, "callsift report: one NUMBER at a time\n");
-            return SIFT_EXIT_USAGE;
-        }
-        if (dst != NULL) {
-            *dst = sift_cli_arg(argc, argv, &i, "report");
-            if (*dst == NULL)
-                return SIFT_EXIT_USAGE;
-        }
+    {
+        const struct sift_cli_opt opts[] = {
+            {"--json", NULL, &json},         {"--category", &category, NULL},
+            {"--comment", &comment, NULL},   {"--text-file", &text_file, NULL},
+            {"--reporter", &reporter, NULL}, {"--db", &db, NULL},
+            {"--region", &region, NULL},     {NULL, NULL, NULL}};
+        int rc = sift_cli_parse(argc, argv, "report", usage_text, opts, &number,
+                                "NUMBER");
+
+        if (rc >= 0)
+            return rc;
     }
     if (number == NULL || category == NULL) {
         fprintf(stderr,
