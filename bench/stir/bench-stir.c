@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "callsift/stir.h"
+#include "stir/stir_int.h"
 
 #define X5U "https://certs.example.net/sti/leaf.pem"
 
@@ -39,33 +40,6 @@ static double now_ns(void)
 
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static size_t b64url(const unsigned char *in, size_t len, char *out)
-{
-    static const char a[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t n = 0, i;
-
-    for (i = 0; i + 2 < len; i += 3) {
-        unsigned v =
-            (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-        out[n++] = a[v >> 18];
-        out[n++] = a[(v >> 12) & 63];
-        out[n++] = a[(v >> 6) & 63];
-        out[n++] = a[v & 63];
-    }
-    if (len - i == 1) {
-        out[n++] = a[in[i] >> 2];
-        out[n++] = a[(in[i] & 3) << 4];
-    } else if (len - i == 2) {
-        unsigned v = (unsigned)in[i] << 8 | in[i + 1];
-        out[n++] = a[v >> 10];
-        out[n++] = a[(v >> 4) & 63];
-        out[n++] = a[(v & 15) << 2];
-    }
-    out[n] = '\0';
-    return n;
 }
 
 static int die(const char *what)
@@ -123,9 +97,11 @@ int main(int argc, char **argv)
              "\"iat\":%lld,\"orig\":{\"tn\":\"18776430291\"},"
              "\"origid\":\"123e4567-e89b-12d3-a456-426614174000\"}",
              (long long)now);
-    n = b64url((const unsigned char *)hdr, strlen(hdr), input);
+    n = sift__stir_b64url_encode((const unsigned char *)hdr, strlen(hdr),
+                                 input);
     input[n++] = '.';
-    n += b64url((const unsigned char *)pl, strlen(pl), input + n);
+    n += sift__stir_b64url_encode((const unsigned char *)pl, strlen(pl),
+                                  input + n);
     mctx = EVP_MD_CTX_new();
     if (EVP_DigestSignInit(mctx, NULL, EVP_sha256(), NULL, key) != 1 ||
         EVP_DigestSign(mctx, der, &der_len, (unsigned char *)input, n) != 1)
@@ -139,7 +115,7 @@ int main(int argc, char **argv)
     ECDSA_SIG_free(sig);
     memcpy(id, input, n);
     id[n] = '.';
-    b64url(raw, 64, id + n + 1);
+    sift__stir_b64url_encode(raw, 64, id + n + 1);
     n = strlen(id);
     snprintf(id + n, sizeof(id) - n, ";info=<%s>;alg=ES256;ppt=shaken", X5U);
     snprintf(path, sizeof(path), "%s/identity.txt", dir);

@@ -83,6 +83,12 @@ bool sift__stir_canon_tn(const char *s, size_t len, char out[STIR_MAX_TN + 1]);
 long sift__stir_b64url_decode(const char *s, size_t len, unsigned char *out,
                               size_t cap);
 
+/* len bytes of in as base64url without padding into out, NUL-terminated
+ * (out holds (len * 4 + 2) / 3 + 1 bytes). Returns the characters
+ * written, the NUL not counted. The library only decodes; the tests, the
+ * fuzz target and the benchmark build PASSporTs with it. */
+size_t sift__stir_b64url_encode(const unsigned char *in, size_t len, char *out);
+
 /* ---- certificates (stir_cert.c) ------------------------------------- */
 
 struct sift__stir_cert; /* one cached x5u certificate, refcounted */

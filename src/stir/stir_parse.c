@@ -96,6 +96,34 @@ static int b64url_value(int c)
     return -1;
 }
 
+size_t sift__stir_b64url_encode(const unsigned char *in, size_t len, char *out)
+{
+    static const char a[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t n = 0, i;
+
+    for (i = 0; i + 2 < len; i += 3) {
+        unsigned v =
+            (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+        out[n++] = a[v >> 18];
+        out[n++] = a[(v >> 12) & 63];
+        out[n++] = a[(v >> 6) & 63];
+        out[n++] = a[v & 63];
+    }
+    if (len - i == 1) {
+        unsigned v = (unsigned)in[i] << 16;
+        out[n++] = a[v >> 18];
+        out[n++] = a[(v >> 12) & 63];
+    } else if (len - i == 2) {
+        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+        out[n++] = a[v >> 18];
+        out[n++] = a[(v >> 12) & 63];
+        out[n++] = a[(v >> 6) & 63];
+    }
+    out[n] = '\0';
+    return n;
+}
+
 long sift__stir_b64url_decode(const char *s, size_t len, unsigned char *out,
                               size_t cap)
 {

@@ -19,32 +19,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static size_t b64url(const unsigned char *in, size_t len, char *out)
-{
-    static const char a[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    size_t n = 0, i;
-
-    for (i = 0; i + 2 < len; i += 3) {
-        unsigned v =
-            (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
-        out[n++] = a[v >> 18];
-        out[n++] = a[(v >> 12) & 63];
-        out[n++] = a[(v >> 6) & 63];
-        out[n++] = a[v & 63];
-    }
-    if (len - i == 1) {
-        out[n++] = a[in[i] >> 2];
-        out[n++] = a[(in[i] & 3) << 4];
-    } else if (len - i == 2) {
-        unsigned v = (unsigned)in[i] << 8 | in[i + 1];
-        out[n++] = a[v >> 10];
-        out[n++] = a[(v >> 4) & 63];
-        out[n++] = a[(v & 15) << 2];
-    }
-    return n;
-}
-
 static void check(const char *jwt, size_t len)
 {
     struct sift__passport pp;
@@ -88,13 +62,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     jwt = malloc((hl + pl) * 4 / 3 + 100);
     if (jwt == NULL)
         return 0;
-    n += b64url(data, hl, jwt + n);
+    n += sift__stir_b64url_encode(data, hl, jwt + n);
     jwt[n++] = '.';
-    n += b64url(nul + 1, pl, jwt + n);
+    n += sift__stir_b64url_encode(nul + 1, pl, jwt + n);
     jwt[n++] = '.';
     for (size_t i = 0; i < sizeof(raw); i++)
         raw[i] = (unsigned char)(size + i * 37);
-    n += b64url(raw, sizeof(raw), jwt + n);
+    n += sift__stir_b64url_encode(raw, sizeof(raw), jwt + n);
     check(jwt, n);
     free(jwt);
     return 0;

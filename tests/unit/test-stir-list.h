@@ -1,4 +1,5 @@
 /* test-stir-list.h - the stir module's unit tests (see test-list.h). */
+TEST_DECLARE(stir_b64url_round_trip)
 TEST_DECLARE(stir_valid_token_passes_attest_a)
 TEST_DECLARE(stir_absent_identity_is_none_428)
 TEST_DECLARE(stir_cert_dir_by_last_path_component)
@@ -27,6 +28,7 @@ TEST_DECLARE(stir_out_of_memory_is_enomem_without_leaks)
 
 /* clang-format off */
 #define TEST_STIR_ENTRIES                                                      \
+    TEST_ENTRY(stir_b64url_round_trip)                                         \
     TEST_ENTRY(stir_valid_token_passes_attest_a)                               \
     TEST_ENTRY(stir_absent_identity_is_none_428)                               \
     TEST_ENTRY(stir_cert_dir_by_last_path_component)                           \
