@@ -249,12 +249,14 @@ static enum sift_rc num_grow(struct num_table *t)
     unsigned bits = t->bits ? t->bits + 1 : NUM_MIN_BITS;
     size_t cap = (size_t)1 << bits, mask = cap - 1;
     struct num_slot *slots;
+    void *mem;
 
-    if (cap > SIZE_MAX / sizeof(*slots))
+    if (cap > (SIZE_MAX - 64) / sizeof(*slots))
         return SIFT_ENOMEM;
-    slots = sift_malloc(cap * sizeof(*slots));
-    if (slots == NULL)
+    mem = sift_malloc(cap * sizeof(*slots) + 64);
+    if (mem == NULL)
         return SIFT_ENOMEM;
+    slots = (struct num_slot *)(((uintptr_t)mem + 63) & ~(uintptr_t)63);
     if (cap * sizeof(*slots) >= ((size_t)8 << 20)) {
         /* Huge pages spare the TLB a miss per lookup in a table of many
          * MB (only advice: the allocator hook's memory is used as is).
@@ -275,7 +277,8 @@ static enum sift_rc num_grow(struct num_table *t)
             ;
         slots[i] = t->slots[j];
     }
-    sift_free(t->slots);
+    sift_free(t->mem);
+    t->mem = mem;
     /* Atomic stores: sift__rep_num_prefetch() reads these two without
      * the lock. */
     __atomic_store_n(&t->slots, slots, __ATOMIC_RELAXED);
@@ -353,7 +356,7 @@ void sift_reputation_free(struct sift_reputation *rep)
     sift__rep_lists_release(&rep->lists);
     sift__rep_calls_release(&rep->calls);
     sift__rep_camps_release(&rep->camps);
-    sift_free(rep->nums.slots);
+    sift_free(rep->nums.mem);
     sift_free(rep->pool.w);
     pthread_rwlock_destroy(&rep->rw);
     sift_free(rep);

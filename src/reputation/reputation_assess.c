@@ -10,8 +10,10 @@
 
 #include "reputation_int.h"
 
+/* The slot's fields as they are; the weight is as of the newest report
+ * until decay() brings it to now, after the lock is released. */
 static void number_facts(const struct sift_reputation *rep, uint64_t key,
-                         int64_t now, struct sift_rep_facts *out)
+                         struct sift_rep_facts *out)
 {
     const struct num_slot *s = sift__rep_num_find(&rep->nums, key);
 
@@ -20,12 +22,23 @@ static void number_facts(const struct sift_reputation *rep, uint64_t key,
     out->reporters = s->n_harm;
     out->safe_reporters = s->n_safe;
     if (s->n_harm > 0) {
-        double age = (double)(now - (int64_t)s->t_last);
-        out->reports_weight =
-            age > 0 ? s->harm_w * exp2(-age / rep->half_life) : s->harm_w;
+        out->reports_weight = s->harm_w;
         out->top_category = (enum sift_report_category)s->cat;
         out->last_report = s->t_last;
     }
+}
+
+/* Outside the lock: the arithmetic then overlaps the next lookup's
+ * memory read instead of holding the lock's release behind it. */
+static void decay(double half_life, int64_t now, struct sift_rep_facts *out)
+{
+    double age;
+
+    if (out->reporters == 0)
+        return;
+    age = (double)(now - out->last_report);
+    if (age > 0)
+        out->reports_weight *= exp2(-age / half_life);
 }
 
 static void campaign_facts(const struct sift_reputation *rep, uint64_t fp,
@@ -77,7 +90,7 @@ static void assess_locked(const struct sift_reputation *rep,
     if (fp != 0)
         campaign_facts(rep, fp, out);
     if (caller_key != 0)
-        number_facts(rep, caller_key, now, out);
+        number_facts(rep, caller_key, out);
 }
 
 void sift_reputation_assess(const struct sift_reputation *crep,
@@ -88,6 +101,7 @@ void sift_reputation_assess(const struct sift_reputation *crep,
 {
     struct sift_reputation *rep = (struct sift_reputation *)crep;
     uint64_t caller_key, callee_key;
+    double half_life;
 
     memset(out, 0, sizeof(*out));
     if (rep == NULL)
@@ -102,7 +116,9 @@ void sift_reputation_assess(const struct sift_reputation *crep,
 
     pthread_rwlock_rdlock(&rep->rw);
     assess_locked(rep, caller, caller_key, callee, callee_key, fp, now, out);
+    half_life = rep->half_life;
     pthread_rwlock_unlock(&rep->rw);
+    decay(half_life, now, out);
 }
 
 /*
@@ -119,6 +135,7 @@ void sift_reputation_assess_many(const struct sift_reputation *crep,
 {
     struct sift_reputation *rep = (struct sift_reputation *)crep;
     uint64_t caller_key[CHUNK], callee_key[CHUNK];
+    double half_life;
 
     if (n == 0)
         return;
@@ -142,6 +159,9 @@ void sift_reputation_assess_many(const struct sift_reputation *crep,
             assess_locked(rep, q[at + i].caller, caller_key[i],
                           q[at + i].callee, callee_key[i], q[at + i].fp, now,
                           &out[at + i]);
+        half_life = rep->half_life;
         pthread_rwlock_unlock(&rep->rw);
+        for (size_t i = 0; i < m; i++)
+            decay(half_life, now, &out[at + i]);
     }
 }

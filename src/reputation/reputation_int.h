@@ -64,9 +64,12 @@ struct num_slot {
     uint16_t spare;
 };
 
-/* Open addressing with linear probing, capacity a power of two. */
+/* Open addressing with linear probing, capacity a power of two. slots
+ * starts on a 64-byte line (mem is the allocation), so that a slot never
+ * straddles two lines: a lookup is one memory read, not two. */
 struct num_table {
     struct num_slot *slots;
+    void *mem;
     size_t cap, n;
     unsigned bits;
 };
