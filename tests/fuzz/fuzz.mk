@@ -6,7 +6,7 @@
 FUZZ_TARGETS ?= $(patsubst tests/fuzz/%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_CFLAGS  := -std=c11 -g -O1 $(CPPFLAGS) $(PKG_CFLAGS) \
                 -fsanitize=fuzzer-no-link,address,undefined \
-                -fno-sanitize-recover=all
+                -fno-sanitize-recover=all -MMD -MP
 FUZZ_LINK    := -fsanitize=fuzzer,address,undefined
 FUZZ_OBJ     := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
 
@@ -25,6 +25,10 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libcallsift.a
 	@mkdir -p $(dir $@)
 	$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_LINK) -o $@ $< \
 	    $(BUILD)/fuzz/libcallsift.a $(LIBS)
+
+# Objects follow their headers (an object built against an older header
+# links against functions that are no longer there).
+-include $(FUZZ_OBJ:.o=.d) $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%.d)
 
 fuzz: deps
 	@scripts/install-deps fuzz
