@@ -9,55 +9,88 @@
  * Strings are escaped for JSON; invalid UTF-8 cannot reach here (the text
  * is normalised first) but is replaced by U+FFFD all the same.
  */
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "engine_int.h"
 #include "util/util.h"
 
+/* Eight bytes of plain ASCII that JSON needs no escape for: no byte with
+ * the high bit, below 0x20, '"' or '\\' (the "has a byte less than n"
+ * and "has a zero byte" word tricks, exact for whether any byte matches). */
+static inline bool plain8(const unsigned char *p)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+    uint64_t x, q, b;
+
+    memcpy(&x, p, 8);
+    if (x & high)
+        return false;
+    q = x ^ (ones * '"');
+    b = x ^ (ones * '\\');
+    return (((x - ones * 0x20) | (q - ones) | (b - ones)) & high) == 0;
+}
+
+/* A well-formed three-byte sequence (nearly all of Japanese text) in one
+ * 32-bit test: lead 1110xxxx then two 10xxxxxx. Leads E0 and ED, which
+ * need a range check on the second byte (overlongs, surrogates), are left
+ * to sift__utf8_seq(). */
+static inline bool utf8_3(const unsigned char *p)
+{
+    uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+    return (v & 0xc0c0f0u) == 0x8080e0u && p[0] != 0xe0 && p[0] != 0xed;
+}
+
 static void jstr(struct sift__sbuf *sb, const char *s)
 {
-    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *p = (const unsigned char *)s, *run, *end;
 
     if (s == NULL) {
         sift__sbuf_adds(sb, "null");
         return;
     }
+    end = p + strlen(s);
     sift__sbuf_addc(sb, '"');
-    while (*p) {
-        /* A run that needs no escaping is copied in one go: plain ASCII
-         * and valid UTF-8 sequences. */
-        const unsigned char *run = p;
-        for (;;) {
+    /* Runs that need no escaping (plain ASCII and valid UTF-8) are
+     * copied in one go. */
+    run = p;
+    while (p < end) {
+        if (*p >= 0x80) {
             size_t n;
-            if (*p >= 0x20 && *p < 0x80 && *p != '"' && *p != '\\') {
-                p++;
+            while (end - p >= 3 && utf8_3(p))
+                p += 3;
+            if (p == end || *p < 0x80)
+                continue;
+            n = sift__utf8_seq(p); /* stops at the terminating NUL */
+            if (n != 0) {
+                p += n;
                 continue;
             }
-            if (*p < 0x80)
-                break;
-            n = sift__utf8_seq(p);
-            if (n == 0)
-                break;
-            p += n;
+        } else if (end - p >= 8 && plain8(p)) {
+            p += 8;
+            continue;
+        } else if (*p >= 0x20 && *p != '"' && *p != '\\') {
+            p++;
+            continue;
         }
         if (p > run)
             sift__sbuf_add(sb, (const char *)run, (size_t)(p - run));
-        if (*p == '\0')
-            break;
         if (*p == '"' || *p == '\\') {
             sift__sbuf_addc(sb, '\\');
-            sift__sbuf_addc(sb, (char)*p++);
+            sift__sbuf_addc(sb, (char)*p);
         } else if (*p < 0x20) {
             static const char hex[] = "0123456789abcdef";
             char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
             sift__sbuf_add(sb, esc, sizeof(esc));
-            p++;
         } else {
             sift__sbuf_adds(sb, "\\ufffd");
-            p++;
         }
+        run = ++p;
     }
+    if (p > run)
+        sift__sbuf_add(sb, (const char *)run, (size_t)(p - run));
     sift__sbuf_addc(sb, '"');
 }
 

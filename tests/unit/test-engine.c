@@ -315,9 +315,11 @@ static int fake_data(char *dir, size_t size, const char *replace,
     static const char *const names[] = {
         "signals.tsv", "callsift.conf", "watchlist", "advice.tsv",
         "rules",       "orgs",          "urls.conf", "helplines"};
-    char from[1200], to[1200];
+    char from[1200], to[1200], cwd[600] = "";
 
     snprintf(dir, size, "/tmp/callsift-test-data-%d", (int)getpid());
+    if (sift_test_root()[0] != '/' && getcwd(cwd, sizeof(cwd)) == NULL)
+        return -1;
     mkdir(dir, 0700);
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         snprintf(to, sizeof(to), "%s/%s", dir, names[i]);
@@ -330,9 +332,9 @@ static int fake_data(char *dir, size_t size, const char *replace,
             fclose(f);
             continue;
         }
-        snprintf(from, sizeof(from), "%s/%s/data/%s",
-                 sift_test_root()[0] == '/' ? "" : getcwd(to, 600),
-                 sift_test_root(), names[i]);
+        /* An absolute target: the link lives in /tmp. */
+        snprintf(from, sizeof(from), "%s/%s/data/%s", cwd, sift_test_root(),
+                 names[i]);
         if (symlink(from, to) != 0)
             return -1;
     }
@@ -440,6 +442,47 @@ TEST_IMPL(engine_event_json_is_strict)
     ASSERT_STR_EQ(ej.ev.from, "Amazon");
     ASSERT_STR_EQ(ej.echo, "\"id\":7,\"x\":{\"y\":1}");
     sift_event_json_release(&ej);
+    return 0;
+}
+
+/* Strings in the verdict JSON: quotes, backslashes and controls escaped,
+ * valid UTF-8 (two, three and four bytes, the edges of E0 and ED) kept,
+ * each byte of invalid UTF-8 (overlong, surrogate, stray) made U+FFFD,
+ * and long plain runs (the word-at-a-time path) copied whole. */
+TEST_IMPL(engine_verdict_json_escapes_strings)
+{
+    static const char in[] = "a\"b\\c\x01"
+                             "\xFF"
+                             "\xE0\xA0\x80"
+                             "\xE0\x80\x80"
+                             "\xED\x9F\xBF"
+                             "\xED\xA0\x80"
+                             "\xF0\x9F\x98\x80"
+                             "\xC3\xA9"
+                             "\xE3\x81\x82"
+                             "abcdefghijklmnopq\x7f";
+    static const char want[] = "\"evidence\":\"a\\\"b\\\\c\\u0001\\ufffd"
+                               "\xE0\xA0\x80"
+                               "\\ufffd\\ufffd\\ufffd"
+                               "\xED\x9F\xBF"
+                               "\\ufffd\\ufffd\\ufffd"
+                               "\xF0\x9F\x98\x80"
+                               "\xC3\xA9"
+                               "\xE3\x81\x82"
+                               "abcdefghijklmnopq\x7f\"";
+    struct sift_verdict *v = calloc(1, sizeof(*v));
+    static char out[65536];
+    size_t n;
+
+    ASSERT_NOT_NULL(v);
+    v->n_signals = 1;
+    v->signals[0].name = "TEXT_URGENT";
+    memcpy(v->signals[0].evidence, in, sizeof(in));
+    n = sift_verdict_json(v, out, sizeof(out));
+    ASSERT(n > 0 && n < sizeof(out));
+    if (strstr(out, want) == NULL)
+        TEST_FAIL_("evidence not escaped as expected: %s", out);
+    free(v);
     return 0;
 }
 
