@@ -193,4 +193,11 @@ long sift__engine_signal(const struct sift_engine *eng, const char *name);
 const struct advice_def *sift__engine_advice(const struct sift_engine *eng,
                                              const char *id);
 
+/* The event reader without its fast path (engine_event_json.c): jansson
+ * for every document. sift_event_from_json() gives the same; tests and
+ * fuzz-event-json compare the two. */
+enum sift_rc sift__event_from_json_general(struct sift_event_json *out,
+                                           const char *json, size_t len,
+                                           struct sift_err *err);
+
 #endif

@@ -11,6 +11,7 @@ TEST_DECLARE(engine_text_over_limit_is_refused)
 TEST_DECLARE(engine_broken_files_name_the_line)
 TEST_DECLARE(engine_allow_list_wins)
 TEST_DECLARE(engine_event_json_is_strict)
+TEST_DECLARE(engine_event_json_fast_matches_general)
 TEST_DECLARE(engine_verdict_json_escapes_strings)
 TEST_DECLARE(engine_labelled_cases_meet_targets)
 TEST_DECLARE(orgs_load_shipped_files)
@@ -32,6 +33,7 @@ TEST_DECLARE(util_aho_corasick_finds_all)
     TEST_ENTRY(engine_broken_files_name_the_line)                              \
     TEST_ENTRY(engine_allow_list_wins)                                         \
     TEST_ENTRY(engine_event_json_is_strict)                                    \
+    TEST_ENTRY(engine_event_json_fast_matches_general)                         \
     TEST_ENTRY(engine_verdict_json_escapes_strings)                            \
     TEST_ENTRY(engine_labelled_cases_meet_targets)                             \
     TEST_ENTRY(orgs_load_shipped_files)                                        \

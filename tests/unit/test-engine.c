@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "callsift.h"
+#include "engine/engine_int.h"
 #include "test.h"
 
 #define SEED_VOICEMAIL                                                                                          \
@@ -483,6 +484,144 @@ TEST_IMPL(engine_verdict_json_escapes_strings)
     if (strstr(out, want) == NULL)
         TEST_FAIL_("evidence not escaped as expected: %s", out);
     free(v);
+    return 0;
+}
+
+/* The fast event reader gives exactly what the general one (jansson)
+ * gives, over generated documents: known and unknown keys, duplicates,
+ * escapes, surrogates, invalid UTF-8, numbers, nulls and broken syntax;
+ * and it is the one that reads an ordinary event (priv_ stays NULL: no
+ * jansson document behind it). */
+static uint64_t xorshift(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+static bool same_str(const char *a, size_t alen, const char *b, size_t blen)
+{
+    if (a == NULL || b == NULL)
+        return a == b;
+    return alen == blen && memcmp(a, b, alen) == 0 && a[alen] == '\0' &&
+           b[blen] == '\0';
+}
+
+TEST_IMPL(engine_event_json_fast_matches_general)
+{
+    static const char *const keys[] = {
+        "\"from\"", "\"to\"",         "\"text\"",
+        "\"kind\"", "\"time\"",       "\"identity\"",
+        "\"id\"",   "\"fr\\u006fm\"", "\"\xE3\x81\x82\""};
+    static const char *const values[] = {
+        "\"+1(877)643-0291\"",
+        "\"090-1234-5678\"",
+        "\"\"",
+        "null",
+        "12",
+        "0",
+        "-1",
+        "1.5",
+        "1e3",
+        "01",
+        "12345678901234567890",
+        "true",
+        "[1]",
+        "{\"a\":1}",
+        "\"call\"",
+        "\"sms\"",
+        "\"fax\"",
+        "\"\xE9\x87\x8D\xE8\xA6\x81\xE3\x81\xAA\"",
+        "\"a\\\"b\\\\c\\/d\"",
+        "\"\\b\\f\\n\\r\\t\"",
+        "\"\\u00e9\\u3042\"",
+        "\"\\ud83d\\ude00\"",
+        "\"\\ud83d\"",
+        "\"\\ude00x\"",
+        "\"\\u0000\"",
+        "\"\\uZZZZ\"",
+        "\"\\x\"",
+        "\"a\x01\"",
+        "\"\xFF\"",
+        "\"\xC0\xAF\"",
+        "\"\xED\xA0\x80\"",
+        "\"\xF4\x8F\xBF\xBF\"",
+        "\"\xF4\x90\x80\x80\"",
+        "\"\xE3\x81\"",
+        "\"unterminated"};
+    static const char *const gaps[] = {"", " ", "\n\t", "\r "};
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    char doc[1024];
+    int both_ok = 0;
+
+    for (int round = 0; round < 40000; round++) {
+        struct sift_event_json a, b;
+        struct sift_err ea = {0}, eb = {0};
+        enum sift_rc ra, rb;
+        size_t len = 0;
+        int n;
+        n = (int)(xorshift(&x) % 5);
+        len += (size_t)snprintf(doc + len, sizeof(doc) - len, "%s{",
+                                gaps[xorshift(&x) % 4]);
+        for (int m = 0; m < n; m++) {
+            /* "from" most of the time, so that many documents are
+             * valid events */
+            const char *k =
+                m == 0 && xorshift(&x) % 4
+                    ? keys[0]
+                    : keys[xorshift(&x) % (sizeof(keys) / sizeof(keys[0]))];
+            const char *v =
+                values[xorshift(&x) % (xorshift(&x) % 3 ? 4
+                                                        : (sizeof(values) /
+                                                           sizeof(values[0])))];
+            len += (size_t)snprintf(
+                doc + len, sizeof(doc) - len, "%s%s%s:%s%s%s", m ? "," : "",
+                gaps[xorshift(&x) % 4], k, gaps[xorshift(&x) % 4], v,
+                gaps[xorshift(&x) % 4]);
+        }
+        len += (size_t)snprintf(doc + len, sizeof(doc) - len, "}%s",
+                                gaps[xorshift(&x) % 4]);
+        if (xorshift(&x) % 8 == 0 && len > 1) { /* one byte changed */
+            size_t at = (size_t)(xorshift(&x) % len);
+            doc[at] = (char)(xorshift(&x) % 256);
+        }
+        if (xorshift(&x) % 16 == 0 && len > 1) /* cut short */
+            len = (size_t)(xorshift(&x) % len);
+        ra = sift_event_from_json(&a, doc, len, &ea);
+        rb = sift__event_from_json_general(&b, doc, len, &eb);
+        if (ra != rb || strcmp(ea.where, eb.where) || strcmp(ea.msg, eb.msg) ||
+            (ra == SIFT_OK &&
+             (a.ev.kind != b.ev.kind || a.ev.time != b.ev.time ||
+              !same_str(a.ev.from, a.ev.from_len, b.ev.from, b.ev.from_len) ||
+              !same_str(a.ev.to, a.ev.to_len, b.ev.to, b.ev.to_len) ||
+              !same_str(a.ev.text, a.ev.text_len, b.ev.text, b.ev.text_len) ||
+              !same_str(
+                  a.ev.identity, a.ev.identity ? strlen(a.ev.identity) : 0,
+                  b.ev.identity, b.ev.identity ? strlen(b.ev.identity) : 0) ||
+              strcmp(a.echo, b.echo)))) {
+            fprintf(stderr, "document '%.*s': %s '%s' '%s' vs %s '%s' '%s'\n",
+                    (int)len, doc, sift_rc_name(ra), ea.where, ea.msg,
+                    sift_rc_name(rb), eb.where, eb.msg);
+            ASSERT(0);
+        }
+        both_ok += ra == SIFT_OK;
+        sift_event_json_release(&a);
+        sift_event_json_release(&b);
+    }
+    ASSERT(both_ok > 5000); /* the generator reaches valid events */
+    {
+        const char *seed = "{\"from\":\"+1(877)643-0291\",\"to\":\"090\","
+                           "\"text\":\"\\u30c0\\u30a4\\u30e4\\u30eb1\"}";
+        struct sift_event_json ej;
+        struct sift_err err;
+        ASSERT_EQ(sift_event_from_json(&ej, seed, strlen(seed), &err), SIFT_OK);
+        ASSERT(ej.priv_ == NULL); /* the fast reader took it */
+        ASSERT_STR_EQ(ej.ev.text, "\xE3\x83\x80\xE3\x82\xA4\xE3\x83\xA4"
+                                  "\xE3\x83\xAB"
+                                  "1");
+        sift_event_json_release(&ej);
+    }
     return 0;
 }
 
