@@ -191,8 +191,11 @@ size_t sift_verdict_json(const struct sift_verdict *v, char *buf, size_t size);
  */
 struct sift_event_json {
     struct sift_event ev;
-    char *echo;  /* "" when nothing to echo; owned */
-    void *priv_; /* the parsed document */
+    char *echo;      /* "" when nothing to echo; owned */
+    bool kind_given; /* "kind" was in the document, not null (ev.kind is
+                        SIFT_EVENT_CALL without it) */
+    void *priv_;     /* private: the jansson document when the general
+                        reader read it (unknown keys, errors), else NULL */
 };
 
 /*

@@ -126,6 +126,7 @@ enum sift_rc sift__event_from_json_general(struct sift_event_json *out,
 
     if (get_string(root, "kind", &s, &slen, err) < 0)
         return SIFT_EPARSE;
+    out->kind_given = s != NULL;
     if (s == NULL || strcmp(s, "call") == 0)
         out->ev.kind = SIFT_EVENT_CALL;
     else if (strcmp(s, "sms") == 0)
@@ -408,6 +409,7 @@ enum sift_rc sift_event_from_json(struct sift_event_json *out, const char *json,
     ok = fast_parse(&f);
     if (ok) {
         const char *kind = f.s[F_KIND];
+        out->kind_given = kind != NULL;
         if (kind == NULL || strcmp(kind, "call") == 0)
             out->ev.kind = SIFT_EVENT_CALL;
         else if (strcmp(kind, "sms") == 0)

@@ -163,7 +163,12 @@ static bool json_body_ok(const struct sift__req *req, struct sift__resp *resp)
 static bool call_duration(const struct sift_event_json *ej, int32_t *out,
                           struct sift__resp *resp)
 {
-    json_t *d = json_object_get((json_t *)ej->priv_, "duration");
+    /* "duration" is not an event key: a document that has it is read by
+     * the general (jansson) reader, which keeps the document in priv_
+     * (engine.h); without priv_ there is no "duration". */
+    json_t *d = ej->priv_ != NULL
+                    ? json_object_get((json_t *)ej->priv_, "duration")
+                    : NULL;
 
     *out = -1;
     if (d == NULL || json_is_null(d))
@@ -257,10 +262,8 @@ static void handle_check(struct sift__server *srv, const struct sift__req *req,
     rc = sift_event_from_json(&ej, req->body, req->body_len, &err);
     if (rc == SIFT_OK) {
         /* The endpoint says what the event is; a "kind" that contradicts
-         * it is an error rather than a silent choice. The parsed document
-         * is the jansson object the event parser keeps (engine.h). */
-        json_t *k = json_object_get((json_t *)ej.priv_, "kind");
-        if (k != NULL && !json_is_null(k) && ej.ev.kind != kind) {
+         * it is an error rather than a silent choice. */
+        if (ej.kind_given && ej.ev.kind != kind) {
             sift__api_error(resp, 400, "EPARSE",
                             kind == SIFT_EVENT_CALL
                                 ? "kind must be \"call\" on /v1/calls/check"

@@ -36,7 +36,8 @@ static void compare(const uint8_t *data, size_t size, enum sift_rc rc,
     if (rc != SIFT_OK) {
         if (strcmp(ea->where, eb.where) != 0 || strcmp(ea->msg, eb.msg) != 0)
             abort();
-    } else if (a->ev.kind != b.ev.kind || a->ev.time != b.ev.time ||
+    } else if (a->ev.kind != b.ev.kind || a->kind_given != b.kind_given ||
+               a->ev.time != b.ev.time ||
                !same(a->ev.from, a->ev.from_len, b.ev.from, b.ev.from_len) ||
                !same(a->ev.to, a->ev.to_len, b.ev.to, b.ev.to_len) ||
                !same(a->ev.text, a->ev.text_len, b.ev.text, b.ev.text_len) ||

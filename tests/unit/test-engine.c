@@ -592,7 +592,8 @@ TEST_IMPL(engine_event_json_fast_matches_general)
         rb = sift__event_from_json_general(&b, doc, len, &eb);
         if (ra != rb || strcmp(ea.where, eb.where) || strcmp(ea.msg, eb.msg) ||
             (ra == SIFT_OK &&
-             (a.ev.kind != b.ev.kind || a.ev.time != b.ev.time ||
+             (a.ev.kind != b.ev.kind || a.kind_given != b.kind_given ||
+              a.ev.time != b.ev.time ||
               !same_str(a.ev.from, a.ev.from_len, b.ev.from, b.ev.from_len) ||
               !same_str(a.ev.to, a.ev.to_len, b.ev.to, b.ev.to_len) ||
               !same_str(a.ev.text, a.ev.text_len, b.ev.text, b.ev.text_len) ||
@@ -617,6 +618,7 @@ TEST_IMPL(engine_event_json_fast_matches_general)
         struct sift_err err;
         ASSERT_EQ(sift_event_from_json(&ej, seed, strlen(seed), &err), SIFT_OK);
         ASSERT(ej.priv_ == NULL); /* the fast reader took it */
+        ASSERT(!ej.kind_given);
         ASSERT_STR_EQ(ej.ev.text, "\xE3\x83\x80\xE3\x82\xA4\xE3\x83\xA4"
                                   "\xE3\x83\xAB"
                                   "1");
