@@ -33,6 +33,41 @@ static inline bool plain8(const unsigned char *p)
     return (((x - ones * 0x20) | (q - ones) | (b - ones)) & high) == 0;
 }
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Sixteen bytes of plain ASCII: the signed compare below 0x20 also
+ * catches every byte with the high bit. */
+static inline bool plain16(const unsigned char *p)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i bad =
+        _mm_or_si128(_mm_cmplt_epi8(v, _mm_set1_epi8(0x20)),
+                     _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+                                  _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))));
+
+    return _mm_movemask_epi8(bad) == 0;
+}
+
+/* Five well-formed three-byte sequences in a row (15 bytes), none with
+ * the lead E0 or ED (which can only stand where a lead does). */
+static inline bool utf8_3x5(const unsigned char *p)
+{
+    const char l = (char)0xf0, c = (char)0xc0, L = (char)0xe0, C = (char)0x80;
+    const __m128i mask =
+        _mm_setr_epi8(l, c, c, l, c, c, l, c, c, l, c, c, l, c, c, 0);
+    const __m128i want =
+        _mm_setr_epi8(L, C, C, L, C, C, L, C, C, L, C, C, L, C, C, 0);
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i shape = _mm_cmpeq_epi8(_mm_and_si128(v, mask), want);
+    __m128i edge = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xe0)),
+                                _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xed)));
+
+    return _mm_movemask_epi8(shape) == 0xffff &&
+           (_mm_movemask_epi8(edge) & 0x7fff) == 0;
+}
+#endif
+
 /* A well-formed three-byte sequence (nearly all of Japanese text) in one
  * 32-bit test: lead 1110xxxx then two 10xxxxxx. Leads E0 and ED, which
  * need a range check on the second byte (overlongs, surrogates), are left
@@ -59,6 +94,10 @@ static void jstr(struct sift__sbuf *sb, const char *s)
     while (p < end) {
         if (*p >= 0x80) {
             size_t n;
+#if defined(__SSE2__)
+            while (end - p >= 16 && utf8_3x5(p))
+                p += 15;
+#endif
             while (end - p >= 3 && utf8_3(p))
                 p += 3;
             if (p == end || *p < 0x80)
@@ -68,7 +107,14 @@ static void jstr(struct sift__sbuf *sb, const char *s)
                 p += n;
                 continue;
             }
-        } else if (end - p >= 8 && plain8(p)) {
+        }
+#if defined(__SSE2__)
+        else if (end - p >= 16 && plain16(p)) {
+            p += 16;
+            continue;
+        }
+#endif
+        else if (end - p >= 8 && plain8(p)) {
             p += 8;
             continue;
         } else if (*p >= 0x20 && *p != '"' && *p != '\\') {
@@ -94,10 +140,37 @@ static void jstr(struct sift__sbuf *sb, const char *s)
     sift__sbuf_addc(sb, '"');
 }
 
-static void key(struct sift__sbuf *sb, const char *k)
+/* A literal token: the keys and punctuation, pre-quoted, in one copy. */
+#define LIT(sb, s) sift__sbuf_add((sb), s, sizeof(s) - 1)
+
+static void add_bool(struct sift__sbuf *sb, bool b)
 {
-    jstr(sb, k);
-    sift__sbuf_addc(sb, ':');
+    if (b)
+        LIT(sb, "true");
+    else
+        LIT(sb, "false");
+}
+
+static void add_uint(struct sift__sbuf *sb, unsigned x)
+{
+    char d[16];
+    size_t n = sizeof(d);
+
+    do {
+        d[--n] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x != 0);
+    sift__sbuf_add(sb, d + n, sizeof(d) - n);
+}
+
+/* {"ja":..,"en":..} */
+static void lang_pair(struct sift__sbuf *sb, const char *ja, const char *en)
+{
+    LIT(sb, "{\"ja\":");
+    jstr(sb, ja);
+    LIT(sb, ",\"en\":");
+    jstr(sb, en);
+    sift__sbuf_addc(sb, '}');
 }
 
 static void number_json(struct sift__sbuf *sb, const struct sift_number *n)
@@ -105,56 +178,41 @@ static void number_json(struct sift__sbuf *sb, const struct sift_number *n)
     char buf[256];
     bool ok = n->status == SIFT_NUMBER_OK;
 
-    sift__sbuf_addc(sb, '{');
-    key(sb, "status");
+    LIT(sb, "{\"status\":");
     jstr(sb, sift_number_status_name(n->status));
-    sift__sbuf_addc(sb, ',');
-    key(sb, "e164");
+    LIT(sb, ",\"e164\":");
     jstr(sb, ok ? n->e164 : NULL);
-    sift__sbuf_addc(sb, ',');
-    key(sb, "international_format");
+    LIT(sb, ",\"international_format\":");
     sift_number_format(n, SIFT_FORMAT_INTERNATIONAL, buf, sizeof(buf));
     jstr(sb, ok ? buf : NULL);
-    sift__sbuf_addc(sb, ',');
-    key(sb, "national_format");
+    LIT(sb, ",\"national_format\":");
     sift_number_format(n, SIFT_FORMAT_NATIONAL, buf, sizeof(buf));
     jstr(sb, ok ? buf : NULL);
-    sift__sbuf_addc(sb, ',');
-    key(sb, "country_code");
+    LIT(sb, ",\"country_code\":");
     if (ok)
-        sift__sbuf_addf(sb, "%u", (unsigned)n->country_code);
+        add_uint(sb, n->country_code);
     else
-        sift__sbuf_adds(sb, "null");
-    sift__sbuf_addc(sb, ',');
-    key(sb, "region");
+        LIT(sb, "null");
+    LIT(sb, ",\"region\":");
     jstr(sb, ok && n->region[0] ? n->region : NULL);
-    sift__sbuf_addc(sb, ',');
-    key(sb, "type");
+    LIT(sb, ",\"type\":");
     jstr(sb, ok ? sift_number_type_name(n->type) : NULL);
-    sift__sbuf_addf(sb, ",\"valid\":%s,\"possible\":%s,",
-                    n->valid ? "true" : "false",
-                    n->possible ? "true" : "false");
-    key(sb, "geography");
-    sift__sbuf_addc(sb, '{');
-    key(sb, "ja");
-    jstr(sb, ok ? sift_number_geography(n, SIFT_LANG_JA) : NULL);
-    sift__sbuf_addc(sb, ',');
-    key(sb, "en");
-    jstr(sb, ok ? sift_number_geography(n, SIFT_LANG_EN) : NULL);
-    sift__sbuf_adds(sb, "},");
-    key(sb, "carrier");
+    LIT(sb, ",\"valid\":");
+    add_bool(sb, n->valid);
+    LIT(sb, ",\"possible\":");
+    add_bool(sb, n->possible);
+    LIT(sb, ",\"geography\":");
+    lang_pair(sb, ok ? sift_number_geography(n, SIFT_LANG_JA) : NULL,
+              ok ? sift_number_geography(n, SIFT_LANG_EN) : NULL);
+    LIT(sb, ",\"carrier\":");
     jstr(sb, ok ? sift_number_carrier(n) : NULL);
-    sift__sbuf_addc(sb, ',');
-    key(sb, "description");
-    sift__sbuf_addc(sb, '{');
-    key(sb, "ja");
+    LIT(sb, ",\"description\":{\"ja\":");
     sift_number_describe(n, SIFT_LANG_JA, buf, sizeof(buf));
     jstr(sb, buf);
-    sift__sbuf_addc(sb, ',');
-    key(sb, "en");
+    LIT(sb, ",\"en\":");
     sift_number_describe(n, SIFT_LANG_EN, buf, sizeof(buf));
     jstr(sb, buf);
-    sift__sbuf_adds(sb, "}}");
+    LIT(sb, "}}");
 }
 
 size_t sift_verdict_json(const struct sift_verdict *v, char *out, size_t size)
@@ -162,129 +220,91 @@ size_t sift_verdict_json(const struct sift_verdict *v, char *out, size_t size)
     struct sift__sbuf sb;
 
     sift__sbuf_init(&sb, out, size);
-    sift__sbuf_addc(&sb, '{');
-    key(&sb, "action");
+    LIT(&sb, "{\"action\":");
     jstr(&sb, sift_action_name(v->action));
-    sift__sbuf_addc(&sb, ',');
-    key(&sb, "words");
-    sift__sbuf_addc(&sb, '{');
-    key(&sb, "ja");
-    jstr(&sb, sift_action_words(v->action, SIFT_LANG_JA));
-    sift__sbuf_addc(&sb, ',');
-    key(&sb, "en");
-    jstr(&sb, sift_action_words(v->action, SIFT_LANG_EN));
-    sift__sbuf_adds(&sb, "},");
-    sift__sbuf_adds(&sb, "\"score\":");
+    LIT(&sb, ",\"words\":");
+    lang_pair(&sb, sift_action_words(v->action, SIFT_LANG_JA),
+              sift_action_words(v->action, SIFT_LANG_EN));
+    LIT(&sb, ",\"score\":");
     sift__sbuf_add_fixed2(&sb, v->score);
-    sift__sbuf_addc(&sb, ',');
-    key(&sb, "signals");
-    sift__sbuf_addc(&sb, '[');
+    LIT(&sb, ",\"signals\":[");
     for (size_t i = 0; i < v->n_signals; i++) {
         const struct sift_signal *s = &v->signals[i];
         if (i)
             sift__sbuf_addc(&sb, ',');
-        sift__sbuf_addc(&sb, '{');
-        key(&sb, "name");
+        LIT(&sb, "{\"name\":");
         jstr(&sb, s->name);
-        sift__sbuf_adds(&sb, ",\"weight\":");
+        LIT(&sb, ",\"weight\":");
         sift__sbuf_add_fixed2(&sb, s->weight);
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "evidence");
+        LIT(&sb, ",\"evidence\":");
         jstr(&sb, s->evidence);
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "reason");
-        sift__sbuf_addc(&sb, '{');
-        key(&sb, "ja");
-        jstr(&sb, s->reason_ja);
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "en");
-        jstr(&sb, s->reason_en);
-        sift__sbuf_adds(&sb, "}}");
+        LIT(&sb, ",\"reason\":");
+        lang_pair(&sb, s->reason_ja, s->reason_en);
+        sift__sbuf_addc(&sb, '}');
     }
-    sift__sbuf_adds(&sb, "],");
-    key(&sb, "advice");
-    sift__sbuf_addc(&sb, '[');
+    LIT(&sb, "],\"advice\":[");
     for (size_t i = 0; i < v->n_advice; i++) {
         const struct sift_advice *a = &v->advice[i];
         if (i)
             sift__sbuf_addc(&sb, ',');
-        sift__sbuf_addc(&sb, '{');
-        key(&sb, "id");
+        LIT(&sb, "{\"id\":");
         jstr(&sb, a->id);
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "ja");
+        LIT(&sb, ",\"ja\":");
         jstr(&sb, a->ja);
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "en");
+        LIT(&sb, ",\"en\":");
         jstr(&sb, a->en);
         sift__sbuf_addc(&sb, '}');
     }
-    sift__sbuf_adds(&sb, "],");
-    key(&sb, "org");
+    LIT(&sb, "],\"org\":");
     if (v->org.id == NULL) {
-        sift__sbuf_adds(&sb, "null");
+        LIT(&sb, "null");
     } else {
-        sift__sbuf_addc(&sb, '{');
-        key(&sb, "id");
+        LIT(&sb, "{\"id\":");
         jstr(&sb, v->org.id);
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "name");
-        sift__sbuf_addc(&sb, '{');
-        key(&sb, "ja");
-        jstr(&sb, v->org.name_ja);
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "en");
-        jstr(&sb, v->org.name_en);
-        sift__sbuf_adds(&sb, "},");
-        key(&sb, "contact");
-        sift__sbuf_addc(&sb, '{');
-        key(&sb, "ja");
-        jstr(&sb, v->org.contact_ja);
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "en");
-        jstr(&sb, v->org.contact_en);
-        sift__sbuf_adds(&sb, "},");
-        sift__sbuf_addf(&sb, "\"caller_is_published\":%s}",
-                        v->org.caller_is_published ? "true" : "false");
+        LIT(&sb, ",\"name\":");
+        lang_pair(&sb, v->org.name_ja, v->org.name_en);
+        LIT(&sb, ",\"contact\":");
+        lang_pair(&sb, v->org.contact_ja, v->org.contact_en);
+        LIT(&sb, ",\"caller_is_published\":");
+        add_bool(&sb, v->org.caller_is_published);
+        sift__sbuf_addc(&sb, '}');
     }
-    sift__sbuf_addc(&sb, ',');
-    key(&sb, "number");
+    LIT(&sb, ",\"number\":");
     number_json(&sb, &v->caller);
-    sift__sbuf_addc(&sb, ',');
-    key(&sb, "callee");
+    LIT(&sb, ",\"callee\":");
     if (v->callee.status == SIFT_NUMBER_OK)
         number_json(&sb, &v->callee);
     else
-        sift__sbuf_adds(&sb, "null");
-    sift__sbuf_addc(&sb, ',');
-    key(&sb, "relation");
-    if (v->relation.known)
-        sift__sbuf_addf(&sb, "{\"international\":%s,\"same_prefix\":%s}",
-                        v->relation.international ? "true" : "false",
-                        v->relation.same_prefix ? "true" : "false");
-    else
-        sift__sbuf_adds(&sb, "null");
-    sift__sbuf_addc(&sb, ',');
-    key(&sb, "stir");
+        LIT(&sb, "null");
+    LIT(&sb, ",\"relation\":");
+    if (v->relation.known) {
+        LIT(&sb, "{\"international\":");
+        add_bool(&sb, v->relation.international);
+        LIT(&sb, ",\"same_prefix\":");
+        add_bool(&sb, v->relation.same_prefix);
+        sift__sbuf_addc(&sb, '}');
+    } else {
+        LIT(&sb, "null");
+    }
+    LIT(&sb, ",\"stir\":");
     if (v->stir.checked) {
-        sift__sbuf_addc(&sb, '{');
-        key(&sb, "status");
+        LIT(&sb, "{\"status\":");
         jstr(&sb, sift_stir_status_name((enum sift_stir_status)v->stir.status));
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "attest");
+        LIT(&sb, ",\"attest\":");
         jstr(&sb, sift_stir_attest_name((enum sift_stir_attest)v->stir.attest));
-        sift__sbuf_addc(&sb, ',');
-        key(&sb, "reason");
+        LIT(&sb, ",\"reason\":");
         jstr(&sb, sift_stir_reason_name((enum sift_stir_reason)v->stir.reason));
         sift__sbuf_addf(&sb, ",\"sip_code\":%d,", v->stir.sip_code);
-        key(&sb, "detail");
+        LIT(&sb, "\"detail\":");
         jstr(&sb, v->stir.detail);
         sift__sbuf_addc(&sb, '}');
     } else {
-        sift__sbuf_adds(&sb, "null");
+        LIT(&sb, "null");
     }
-    sift__sbuf_addf(&sb, ",\"allow_listed\":%s,\"text_repaired\":%s}",
-                    v->allow_listed ? "true" : "false",
-                    v->text_repaired ? "true" : "false");
+    LIT(&sb, ",\"allow_listed\":");
+    add_bool(&sb, v->allow_listed);
+    LIT(&sb, ",\"text_repaired\":");
+    add_bool(&sb, v->text_repaired);
+    sift__sbuf_addc(&sb, '}');
     return sb.len;
 }
