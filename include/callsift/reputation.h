@@ -133,6 +133,16 @@ void sift_reputation_assess(const struct sift_reputation *rep,
                             const struct sift_number *callee, uint64_t fp,
                             int64_t now, struct sift_rep_facts *out);
 
+/*
+ * A hint: start reading the memory sift_reputation_assess() will read for
+ * this caller (or sender) and fingerprint, so that the reads overlap
+ * other work (the engine calls it before scanning the text, and assess
+ * after). Changes nothing; thread-safe; rep NULL is a no-op.
+ */
+void sift_reputation_prefetch(const struct sift_reputation *rep,
+                              const struct sift_number *caller,
+                              const char *sender, uint64_t fp);
+
 /* One event of a batch for sift_reputation_assess_many(). */
 struct sift_rep_query {
     const struct sift_number *caller;

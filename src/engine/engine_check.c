@@ -980,21 +980,19 @@ static void campaign_signal(const struct sift_engine *eng,
  * the normalised text (NULL: none). On LIST_ALLOW every other signal is
  * dropped, as for CONFIG_ALLOW.
  */
+/* fp: the text's fingerprint (0: no text), made when the text was
+ * normalised so that the index's reads could start early. */
 static enum rep_outcome rep_signals(const struct sift_engine *eng,
                                     const struct sift_event *ev,
-                                    struct sift_verdict *v,
-                                    const struct sift_text_norm *norm,
+                                    struct sift_verdict *v, uint64_t fp,
                                     bool alpha_sender, size_t from_len)
 {
     struct sift_rep_facts f;
     char sender[SIFT_KEY_MAX];
-    uint64_t fp = 0;
     int64_t now = ev->time ? ev->time : (int64_t)time(NULL);
 
     if (eng->rep == NULL)
         return REP_NONE;
-    if (norm != NULL && norm->len > 0)
-        fp = sift_reputation_fingerprint(norm->text, norm->len);
     v->text_fp = fp;
     v->text_fp_set = true;
     sender[0] = '\0';
@@ -1098,6 +1096,7 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
     bool alpha_sender;
     enum rep_outcome rep_out = REP_NONE;
     enum sift_rc rc = SIFT_OK;
+    uint64_t fp = 0;
 
     memset(v, 0, offsetof(struct sift_verdict, signals));
     v->n_signals = 0;
@@ -1151,6 +1150,12 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
         rc = sift_text_normalize(ev->text, text_len, &ctx->norm, err);
         if (rc != SIFT_OK)
             goto out;
+        /* The reputation index's reads for this caller and text start
+         * now and arrive while the text is scanned. */
+        if (eng->rep != NULL && ctx->norm.len > 0) {
+            fp = sift_reputation_fingerprint(ctx->norm.text, ctx->norm.len);
+            sift_reputation_prefetch(eng->rep, &v->caller, NULL, fp);
+        }
         v->text_repaired = (ctx->norm.flags & SIFT_TEXT_NORM_REPAIRED_UTF8);
         if (v->text_repaired) {
             char buf[48];
@@ -1207,8 +1212,7 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
     url_signals(eng, v, org, urls, n_urls < MAX_URLS ? n_urls : MAX_URLS);
     if (org != NULL)
         org_signals(eng, ev, v, org, alias, ev->from, from_len, alpha_sender);
-    rep_out = rep_signals(eng, ev, v, text_len > 0 ? &ctx->norm : NULL,
-                          alpha_sender, from_len);
+    rep_out = rep_signals(eng, ev, v, fp, alpha_sender, from_len);
 
 decide:
     v->score = 0;

@@ -121,6 +121,27 @@ void sift_reputation_assess(const struct sift_reputation *crep,
     decay(half_life, now, out);
 }
 
+void sift_reputation_prefetch(const struct sift_reputation *crep,
+                              const struct sift_number *caller,
+                              const char *sender, uint64_t fp)
+{
+    struct sift_reputation *rep = (struct sift_reputation *)crep;
+    uint64_t key;
+
+    if (rep == NULL)
+        return;
+    key = caller_key_of(caller, sender);
+    /* Only addresses are computed under the lock (from the tables'
+     * headers, which are hot): nothing here waits for the reads. */
+    pthread_rwlock_rdlock(&rep->rw);
+    if (key != 0) {
+        sift__rep_num_prefetch(&rep->nums, key);
+        sift__rep_calls_prefetch(&rep->calls, key);
+    }
+    sift__rep_camps_prefetch(&rep->camps, fp);
+    pthread_rwlock_unlock(&rep->rw);
+}
+
 /*
  * A batch: the keys of a chunk first, then a prefetch of each caller's
  * slot in the number table (and in the call table), then the facts one
