@@ -105,21 +105,13 @@ int sift_cli_campaigns(int argc, char **argv)
     struct walk w = {0};
     int status;
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(usage_text, stdout);
-            return SIFT_EXIT_OK;
-        } else if (strcmp(argv[i], "--json") == 0) {
-            w.json = true;
-        } else if (strcmp(argv[i], "--db") == 0) {
-            db = sift_cli_arg(argc, argv, &i, "campaigns");
-            if (db == NULL)
-                return SIFT_EXIT_USAGE;
-        } else {
-            fprintf(stderr, "callsift campaigns: unknown argument '%s'\n\n%s",
-                    argv[i], usage_text);
-            return SIFT_EXIT_USAGE;
-        }
+    {
+        const struct sift_cli_opt opts[] = {
+            {"--json", NULL, &w.json}, {"--db", &db, NULL}, {NULL, NULL, NULL}};
+        status = sift_cli_parse(argc, argv, "campaigns", usage_text, opts, NULL,
+                                NULL);
+        if (status >= 0)
+            return status;
     }
     status = sift_cli_store_open("campaigns", db, &st);
     if (status != SIFT_EXIT_OK)

@@ -38,21 +38,13 @@ int sift_cli_db(int argc, char **argv)
     struct sift_store_stats stats;
     int status;
 
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(db_usage, stdout);
-            return SIFT_EXIT_OK;
-        } else if (strcmp(argv[i], "--db") == 0) {
-            db = sift_cli_arg(argc, argv, &i, "db");
-            if (db == NULL)
-                return SIFT_EXIT_USAGE;
-        } else if (sub == NULL && argv[i][0] != '-') {
-            sub = argv[i];
-        } else {
-            fprintf(stderr, "callsift db: unknown argument '%s'\n\n%s", argv[i],
-                    db_usage);
-            return SIFT_EXIT_USAGE;
-        }
+    {
+        const struct sift_cli_opt opts[] = {{"--db", &db, NULL},
+                                            {NULL, NULL, NULL}};
+        status = sift_cli_parse(argc, argv, "db", db_usage, opts, &sub,
+                                "subcommand");
+        if (status >= 0)
+            return status;
     }
     if (sub == NULL || strcmp(sub, "check") != 0) {
         fputs(db_usage, stderr);

@@ -238,47 +238,24 @@ int sift_cli_list(int argc, char **argv)
     int64_t ttl = 0;
     int status;
 
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char **dst = NULL;
-        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            fputs(usage_text, stdout);
-            return SIFT_EXIT_OK;
-        } else if (strcmp(a, "--list") == 0) {
-            list = true;
-        } else if (strcmp(a, "--json") == 0) {
-            json = true;
-        } else if (strcmp(a, "--country") == 0) {
-            dst = &country;
-        } else if (strcmp(a, "--type") == 0) {
-            dst = &type;
-        } else if (strcmp(a, "--for") == 0) {
-            dst = &forw;
-        } else if (strcmp(a, "--expires") == 0 && !remove) {
-            dst = &expires;
-        } else if (strcmp(a, "--note") == 0 && !remove) {
-            dst = &note;
-        } else if (strcmp(a, "--id") == 0 && remove) {
-            dst = &id_arg;
-        } else if (strcmp(a, "--db") == 0) {
-            dst = &db;
-        } else if (strcmp(a, "--region") == 0) {
-            dst = &region;
-        } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "callsift %s: unknown option '%s'\n\n%s", cmd, a,
-                    usage_text);
-            return SIFT_EXIT_USAGE;
-        } else if (target == NULL) {
-            target = a;
-        } else {
-            fprintf(stderr, "callsift %s: one entry at a time\n", cmd);
-            return SIFT_EXIT_USAGE;
-        }
-        if (dst != NULL) {
-            *dst = sift_cli_arg(argc, argv, &i, cmd);
-            if (*dst == NULL)
-                return SIFT_EXIT_USAGE;
-        }
+    {
+        /* unblock and unallow take --id; block and allow --expires and
+         * --note. */
+        const struct sift_cli_opt opts[] = {
+            {"--list", NULL, &list},
+            {"--json", NULL, &json},
+            {"--country", &country, NULL},
+            {"--type", &type, NULL},
+            {"--for", &forw, NULL},
+            {"--db", &db, NULL},
+            {"--region", &region, NULL},
+            {remove ? "--id" : "--expires", remove ? &id_arg : &expires, NULL},
+            {remove ? NULL : "--note", &note, NULL},
+            {NULL, NULL, NULL}};
+        status =
+            sift_cli_parse(argc, argv, cmd, usage_text, opts, &target, "entry");
+        if (status >= 0)
+            return status;
     }
     if (list) {
         struct list_walk w = {.kind = kind, .json = json};
