@@ -360,15 +360,18 @@ static bool fast_parse(struct fast *f)
             if (*f->p == '0' && f->p + 1 < f->end && f->p[1] >= '0' &&
                 f->p[1] <= '9')
                 return false;
+            /* At most 18 digits, which cannot overflow; longer numbers
+             * (and fractions, exponents) are the general reader's. */
             f->time = 0;
-            while (f->p < f->end && *f->p >= '0' && *f->p <= '9' && n < 19) {
+            while (f->p < f->end && *f->p >= '0' && *f->p <= '9' && n < 18) {
                 f->time = f->time * 10 + (*f->p - '0');
                 f->p++;
                 n++;
             }
-            if (n > 18 || (f->p < f->end &&
-                           (*f->p == '.' || *f->p == 'e' || *f->p == 'E' ||
-                            *f->p == '-' || *f->p == '+')))
+            if ((f->p < f->end && *f->p >= '0' && *f->p <= '9') ||
+                (f->p < f->end &&
+                 (*f->p == '.' || *f->p == 'e' || *f->p == 'E' ||
+                  *f->p == '-' || *f->p == '+')))
                 return false;
         } else {
             return false;

@@ -526,6 +526,8 @@ TEST_IMPL(engine_event_json_fast_matches_general)
         "1e3",
         "01",
         "12345678901234567890",
+        "9999999999999999999", /* 19 digits: the fast reader's overflow */
+        "999999999999999999",
         "true",
         "[1]",
         "{\"a\":1}",
