@@ -896,7 +896,11 @@ TEST_IMPL(reputation_assess_many_equals_assess)
         q[i].fp = i % 4 == 0 ? 0x123456789abcdefull ^ (1ull << (i % 64)) : 0;
     }
     sift_reputation_assess_many(rep, q, N, NOW, many);
+    /* sift_reputation_prefetch() is a hint: it changes no answer. */
+    sift_reputation_prefetch(NULL, &nums[1], NULL, 1);
+    sift_reputation_prefetch(rep, NULL, NULL, 0);
     for (int i = 0; i < N; i++) {
+        sift_reputation_prefetch(rep, q[i].caller, q[i].sender, q[i].fp);
         sift_reputation_assess(rep, q[i].caller, q[i].sender, q[i].callee,
                                q[i].fp, NOW, &one);
         if (memcmp(&one, &many[i], sizeof(one)) != 0)
