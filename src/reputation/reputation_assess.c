@@ -131,15 +131,14 @@ void sift_reputation_prefetch(const struct sift_reputation *crep,
     if (rep == NULL)
         return;
     key = caller_key_of(caller, sender);
-    /* Only addresses are computed under the lock (from the tables'
-     * headers, which are hot): nothing here waits for the reads. */
-    pthread_rwlock_rdlock(&rep->rw);
+    /* No lock: the three read the tables' addresses atomically, and a
+     * prefetch of memory a writer has just replaced is only a wasted
+     * read. So a hint never waits behind a writer. */
     if (key != 0) {
         sift__rep_num_prefetch(&rep->nums, key);
         sift__rep_calls_prefetch(&rep->calls, key);
     }
     sift__rep_camps_prefetch(&rep->camps, fp);
-    pthread_rwlock_unlock(&rep->rw);
 }
 
 /*

@@ -54,10 +54,15 @@ static const struct call_slot *call_find(const struct call_table *t,
     }
 }
 
+/* Safe without the lock, as sift__rep_num_prefetch(): slots and bits are
+ * read atomically, and a stale pair costs a wasted read, never a fault. */
 void sift__rep_calls_prefetch(const struct call_table *t, uint64_t key)
 {
-    if (t->cap != 0 && key != 0)
-        __builtin_prefetch(&t->slots[slot_of(key, t->bits)]);
+    struct call_slot *slots = __atomic_load_n(&t->slots, __ATOMIC_RELAXED);
+    unsigned bits = __atomic_load_n(&t->bits, __ATOMIC_RELAXED);
+
+    if (slots != NULL && bits != 0 && key != 0)
+        __builtin_prefetch(&slots[slot_of(key, bits)]);
 }
 
 static struct call_slot *call_get(struct call_table *t, uint64_t key)
@@ -79,9 +84,9 @@ static struct call_slot *call_get(struct call_table *t, uint64_t key)
             s[i] = t->slots[j];
         }
         sift_free(t->slots);
-        t->slots = s;
+        __atomic_store_n(&t->slots, s, __ATOMIC_RELAXED);
         t->cap = cap;
-        t->bits = bits;
+        __atomic_store_n(&t->bits, bits, __ATOMIC_RELAXED);
     }
     for (i = slot_of(key, t->bits);; i = (i + 1) & (t->cap - 1)) {
         if (t->slots[i].key == key)

@@ -518,8 +518,10 @@ static int formed_rebuild(struct campaign_index *ci)
         if (formed_put(&fi, (uint32_t)i, ci->c[i].fp) != 0)
             goto enomem; /* the room is there: only the owner table */
     }
+    __atomic_store_n(&ci->hint_head, NULL, __ATOMIC_RELAXED);
     formed_release(&ci->formed);
     ci->formed = fi;
+    __atomic_store_n(&ci->hint_head, fi.head, __ATOMIC_RELAXED);
     return 0;
 enomem:
     formed_release(&fi);
@@ -595,12 +597,13 @@ formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance)
 
 void sift__rep_camps_prefetch(const struct campaign_index *ci, uint64_t fp)
 {
-    const struct formed_index *fi = &ci->formed;
+    const struct fbucket *head =
+        __atomic_load_n(&ci->hint_head, __ATOMIC_RELAXED);
 
-    if (fp == 0 || fi->n == 0)
+    if (fp == 0 || head == NULL)
         return;
     for (int b = 0; b < BANDS; b++)
-        __builtin_prefetch(&fi->head[((size_t)b << BAND_BITS) | band(fp, b)]);
+        __builtin_prefetch(&head[((size_t)b << BAND_BITS) | band(fp, b)]);
 }
 
 long sift__rep_camps_find(const struct campaign_index *ci, uint64_t fp,
@@ -640,9 +643,12 @@ static void compact(struct campaign_index *ci)
     memset(ci->heads, 0, ((size_t)BANDS << BAND_BITS) * sizeof(uint32_t));
     for (size_t i = 0; i < ci->n; i++)
         link_cluster(ci, (uint32_t)i);
-    if (formed_rebuild(ci) != 0)
-        formed_release(&ci->formed); /* it names clusters that moved; the
-                                        next campaign to form rebuilds */
+    if (formed_rebuild(ci) != 0) {
+        /* it names clusters that moved; the next campaign to form
+         * rebuilds */
+        __atomic_store_n(&ci->hint_head, NULL, __ATOMIC_RELAXED);
+        formed_release(&ci->formed);
+    }
 }
 
 static long cluster_new(struct campaign_index *ci, uint64_t fp, int64_t time)

@@ -193,6 +193,10 @@ struct campaign_index {
     size_t n, cap;
     size_t n_formed;
     uint32_t *heads; /* BANDS << BAND_BITS chain heads */
+    /* formed.head again, for sift__rep_camps_prefetch() without the lock:
+     * stored atomically whenever formed.head changes. A reader may load
+     * it just before the array is freed; a prefetch never faults. */
+    struct fbucket *hint_head;
     int64_t next_id;
     size_t max_candidates;
 };
@@ -227,8 +231,8 @@ static inline uint64_t sift__rep_mix(uint64_t x)
 /* Number table (callers hold the lock). */
 const struct num_slot *sift__rep_num_find(const struct num_table *t,
                                           uint64_t key);
-/* Start reading key's slot (assess, assess_many); the number table's
- * may be called without the lock. */
+/* Start reading key's slot (assess, assess_many, prefetch); both may
+ * be called without the lock. */
 void sift__rep_num_prefetch(const struct num_table *t, uint64_t key);
 void sift__rep_calls_prefetch(const struct call_table *t, uint64_t key);
 
@@ -259,8 +263,8 @@ void sift__rep_camps_release(struct campaign_index *ci);
  * formed_only), or -1. */
 long sift__rep_camps_find(const struct campaign_index *ci, uint64_t fp,
                           unsigned distance, bool formed_only);
-/* Start reading the buckets a search for fp will read (the read lock is
- * held). */
+/* Start reading the buckets a search for fp will read (no lock
+ * needed). */
 void sift__rep_camps_prefetch(const struct campaign_index *ci, uint64_t fp);
 /* A campaign the store already knows (load): its cluster index, -1 on
  * ENOMEM, -2 when it has no fingerprint. */
