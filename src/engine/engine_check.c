@@ -976,12 +976,11 @@ static void campaign_signal(const struct sift_engine *eng,
 }
 
 /*
- * Ask the reputation index about this event and fire its signals. norm is
- * the normalised text (NULL: none). On LIST_ALLOW every other signal is
- * dropped, as for CONFIG_ALLOW.
+ * Ask the reputation index about this event and fire its signals. fp is
+ * the text's fingerprint (0: no text), made when the text was normalised
+ * so that the index's reads could start early. On LIST_ALLOW every other
+ * signal is dropped, as for CONFIG_ALLOW.
  */
-/* fp: the text's fingerprint (0: no text), made when the text was
- * normalised so that the index's reads could start early. */
 static enum rep_outcome rep_signals(const struct sift_engine *eng,
                                     const struct sift_event *ev,
                                     struct sift_verdict *v, uint64_t fp,
