@@ -74,6 +74,20 @@ static uint64_t caller_key_of(const struct sift_number *caller,
     return 0;
 }
 
+/* Start the memory reads assess makes for a caller's key and a
+ * fingerprint. No lock: the tables' addresses are read atomically, and a
+ * prefetch of memory a writer has just replaced is only a wasted read,
+ * so this never waits behind a writer. */
+static void start_reads(const struct sift_reputation *rep, uint64_t key,
+                        uint64_t fp)
+{
+    if (key != 0) {
+        sift__rep_num_prefetch(&rep->nums, key);
+        sift__rep_calls_prefetch(&rep->calls, key);
+    }
+    sift__rep_camps_prefetch(&rep->camps, fp);
+}
+
 /* Everything but the keys; the read lock is held. The number table
  * comes last: its slot was prefetched, and the other parts (which write
  * other fields) run while that read is on its way. */
@@ -82,7 +96,6 @@ static void assess_locked(const struct sift_reputation *rep,
                           const struct sift_number *callee, uint64_t callee_key,
                           uint64_t fp, int64_t now, struct sift_rep_facts *out)
 {
-    sift__rep_camps_prefetch(&rep->camps, fp);
     if (caller_key != 0)
         sift__rep_calls_assess(rep, caller_key, callee_key, now, out);
     sift__rep_lists_assess(&rep->lists, caller, caller_key, callee, callee_key,
@@ -109,9 +122,8 @@ void sift_reputation_assess(const struct sift_reputation *crep,
     if (now <= 0)
         now = (int64_t)time(NULL);
     caller_key = caller_key_of(caller, sender);
-    /* Start the slot's memory read now: it overlaps with the rest of the
-     * setup and the lock. */
-    sift__rep_num_prefetch(&rep->nums, caller_key);
+    /* The reads overlap the rest of the setup and the lock. */
+    start_reads(rep, caller_key, fp);
     callee_key = sift__rep_number_key(callee);
 
     pthread_rwlock_rdlock(&rep->rw);
@@ -125,27 +137,15 @@ void sift_reputation_prefetch(const struct sift_reputation *crep,
                               const struct sift_number *caller,
                               const char *sender, uint64_t fp)
 {
-    struct sift_reputation *rep = (struct sift_reputation *)crep;
-    uint64_t key;
-
-    if (rep == NULL)
-        return;
-    key = caller_key_of(caller, sender);
-    /* No lock: the three read the tables' addresses atomically, and a
-     * prefetch of memory a writer has just replaced is only a wasted
-     * read. So a hint never waits behind a writer. */
-    if (key != 0) {
-        sift__rep_num_prefetch(&rep->nums, key);
-        sift__rep_calls_prefetch(&rep->calls, key);
-    }
-    sift__rep_camps_prefetch(&rep->camps, fp);
+    if (crep != NULL)
+        start_reads(crep, caller_key_of(caller, sender), fp);
 }
 
 /*
- * A batch: the keys of a chunk first, then a prefetch of each caller's
- * slot in the number table (and in the call table), then the facts one
- * by one, so the chunk's memory reads overlap instead of following one
- * another. One read lock per chunk.
+ * A batch: the keys of a chunk first, then every query's reads are
+ * started (start_reads), then the facts one by one, so the chunk's memory
+ * reads overlap instead of following one another. One read lock per
+ * chunk.
  */
 #define CHUNK 32
 
@@ -170,11 +170,9 @@ void sift_reputation_assess_many(const struct sift_reputation *crep,
             caller_key[i] = caller_key_of(q[at + i].caller, q[at + i].sender);
             callee_key[i] = sift__rep_number_key(q[at + i].callee);
         }
+        for (size_t i = 0; i < m; i++)
+            start_reads(rep, caller_key[i], q[at + i].fp);
         pthread_rwlock_rdlock(&rep->rw);
-        for (size_t i = 0; i < m; i++) {
-            sift__rep_num_prefetch(&rep->nums, caller_key[i]);
-            sift__rep_calls_prefetch(&rep->calls, caller_key[i]);
-        }
         for (size_t i = 0; i < m; i++)
             assess_locked(rep, q[at + i].caller, caller_key[i],
                           q[at + i].callee, callee_key[i], q[at + i].fp, now,

@@ -231,8 +231,8 @@ static inline uint64_t sift__rep_mix(uint64_t x)
 /* Number table (callers hold the lock). */
 const struct num_slot *sift__rep_num_find(const struct num_table *t,
                                           uint64_t key);
-/* Start reading key's slot (assess, assess_many, prefetch); both may
- * be called without the lock. */
+/* Start reading key's slot (start_reads in reputation_assess.c); both
+ * may be called without the lock. */
 void sift__rep_num_prefetch(const struct num_table *t, uint64_t key);
 void sift__rep_calls_prefetch(const struct call_table *t, uint64_t key);
 
