@@ -212,7 +212,8 @@ struct sqlite_store {
     sqlite3 *db;
     sqlite3_stmt *stmt[S_COUNT];
     char path[1024];
-    bool batch; /* inside sift_store_batch_begin(): writes are savepoints */
+    bool batch; /* inside sift_store_batch_begin(): writes are savepoints
+                   (but sq_add_call's single INSERT, atomic by itself) */
     struct batch_row *rows; /* sq_add_reports()'s order, reused */
     size_t cap_rows;
 };
@@ -291,7 +292,8 @@ static enum sift_rc run(struct sqlite_store *b, enum stmt_id id,
 /*
  * One write is one transaction, or, inside a batch, one savepoint of the
  * batch's transaction: a failed write then undoes itself only, and the
- * batch commits (one fsync) at sift_store_batch_commit().
+ * batch commits (one fsync) at sift_store_batch_commit(). A write of one
+ * single-row statement needs neither (sq_add_call).
  */
 static enum sift_rc tx_begin(struct sqlite_store *b, struct sift_err *err)
 {
