@@ -159,8 +159,92 @@ static void vm_add(struct vm *vm, struct vm_list *l, unsigned pc, uint8_t *slot,
     }
 }
 
+/*
+ * The one-thread case: a program without SPLIT (most format patterns are
+ * fixed groups such as (\d{3})(\d{3})(\d{4})) has at most one thread, so
+ * it is followed directly instead of through the thread lists. Returns
+ * 1 (matched), 0 (no match) or -1 (a SPLIT, or more control steps at one
+ * position than the program has instructions: only the Pike VM handles
+ * those). The result is the Pike VM's: the same slots, the same end.
+ */
+static int vm_run_linear(const uint32_t *code, unsigned n_insns,
+                         unsigned n_slots, const char *s, size_t len,
+                         struct sift__vm_match *m)
+{
+    uint8_t slot[SIFT__VM_MAX_SLOTS];
+    unsigned pc = 0, steps = 0;
+    size_t pos = 0;
+
+    memset(slot, VM_UNSET, sizeof(slot));
+    for (;;) {
+        uint32_t w;
+
+        if (pc >= n_insns)
+            return 0;
+        w = code[pc];
+        switch (w >> 28) {
+        case SIFT__OP_CHAR:
+            if (pos >= len || !(w & (1u << (unsigned)(s[pos] - '0'))))
+                return 0;
+            pos++;
+            pc++;
+            steps = 0;
+            continue;
+        case SIFT__OP_SPLIT:
+            return -1;
+        case SIFT__OP_JMP:
+            pc = (w >> 14) & 0x3fff;
+            break;
+        case SIFT__OP_SAVE:
+            if ((w & 0x3fff) >= SIFT__VM_MAX_SLOTS)
+                return 0;
+            slot[w & 0x3fff] = (uint8_t)pos;
+            pc++;
+            break;
+        case SIFT__OP_END:
+            if (pos != len)
+                return 0;
+            pc++;
+            break;
+        case SIFT__OP_MATCH:
+            m->matched = true;
+            m->end = (int)pos;
+            for (unsigned k = 0; k < n_slots; k++)
+                m->slot[k] = slot[k] == VM_UNSET ? -1 : slot[k];
+            return 1;
+        default:
+            /* Another opcode is taken as a character test by the Pike VM
+             * (it accepts the digits of its low bits). */
+            return -1;
+        }
+        if (++steps > n_insns)
+            return -1;
+    }
+}
+
 bool sift__vm_run(uint32_t prog, const char *s, size_t len,
                   struct sift__vm_match *m)
+{
+    uint32_t head = sift__vm_code[prog];
+    unsigned n_insns = head & 0xffff, n_slots = head >> 16;
+    int r;
+
+    m->matched = false;
+    m->end = -1;
+    for (unsigned k = 0; k < SIFT__VM_MAX_SLOTS; k++)
+        m->slot[k] = -1;
+    if (SIFT_NEVER(n_insns > SIFT__VM_MAX_INSNS) ||
+        SIFT_NEVER(n_slots > SIFT__VM_MAX_SLOTS))
+        return false;
+    r = vm_run_linear(sift__vm_code + prog + 1, n_insns, n_slots, s,
+                      len > VM_MAX_INPUT ? VM_MAX_INPUT : len, m);
+    if (r >= 0)
+        return r == 1;
+    return sift__vm_run_nfa(prog, s, len, m);
+}
+
+bool sift__vm_run_nfa(uint32_t prog, const char *s, size_t len,
+                      struct sift__vm_match *m)
 {
     struct vm vm;
     struct vm_list lists[2];

@@ -137,6 +137,11 @@ struct sift__vm_match {
  * the digits s[0..len), leftmost-first as Python's re.match. */
 bool sift__vm_run(uint32_t prog, const char *s, size_t len,
                   struct sift__vm_match *m);
+/* The same, always through the Pike VM's thread lists (sift__vm_run()
+ * takes a shortcut for programs without SPLIT; the unit tests compare the
+ * two). */
+bool sift__vm_run_nfa(uint32_t prog, const char *s, size_t len,
+                      struct sift__vm_match *m);
 
 /* Yes/no: does prefix DFA dfa match a prefix of s (re.match)? */
 bool sift__prefix_match(uint32_t dfa, const char *s, size_t len);

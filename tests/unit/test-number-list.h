@@ -5,6 +5,7 @@ TEST_DECLARE(number_parse_rejects_malformed)
 TEST_DECLARE(number_format_matches_libphonenumber)
 TEST_DECLARE(number_geography_en_and_ja)
 TEST_DECLARE(number_carrier_names_first_assignee)
+TEST_DECLARE(number_vm_shortcut_matches_pike_vm)
 
 /* clang-format off */
 #define TEST_NUMBER_ENTRIES                                                    \
@@ -13,5 +14,6 @@ TEST_DECLARE(number_carrier_names_first_assignee)
     TEST_ENTRY(number_parse_rejects_malformed)                                 \
     TEST_ENTRY(number_format_matches_libphonenumber)                           \
     TEST_ENTRY(number_geography_en_and_ja)                                     \
-    TEST_ENTRY(number_carrier_names_first_assignee)
+    TEST_ENTRY(number_carrier_names_first_assignee)                            \
+    TEST_ENTRY(number_vm_shortcut_matches_pike_vm)
 /* clang-format on */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "callsift/number.h"
+#include "number/number_int.h"
 #include "test.h"
 
 #define MAX_FIELDS 8
@@ -303,5 +304,108 @@ TEST_IMPL(number_carrier_names_first_assignee)
     /* Fixed lines have no carrier in the data. */
     ASSERT_EQ(sift_number_parse(&n, "03-1234-5678", 12, "JP", NULL), SIFT_OK);
     ASSERT_NULL(sift_number_carrier(&n));
+    return 0;
+}
+
+/* One program on one input: the shortcut and the Pike VM agree. Returns
+ * whether it matched. */
+static bool vm_agree(uint32_t prog, const char *s, size_t len)
+{
+    struct sift__vm_match a, b;
+    bool ra = sift__vm_run(prog, s, len, &a);
+    bool rb = sift__vm_run_nfa(prog, s, len, &b);
+
+    if (ra != rb || a.matched != b.matched || a.end != b.end ||
+        memcmp(a.slot, b.slot, sizeof(a.slot)) != 0)
+        TEST_FAIL_("program %u on \"%.*s\": shortcut %d end %d, Pike VM "
+                   "%d end %d",
+                   prog, (int)len, s, ra, a.end, rb, b.end);
+    return ra;
+}
+
+/* Every VM program of region r on s, each prefix of s and s with one
+ * digit more; returns the matches. */
+static long vm_agree_region(const struct sift__region *r, const char *s,
+                            size_t len)
+{
+    uint32_t progs[2 + 2 * 2 * 256];
+    size_t n = 0;
+    long hits = 0;
+    char more[SIFT_NUMBER_MAX_NSN + 8];
+
+    if (r->idd != SIFT__NONE)
+        progs[n++] = r->idd;
+    if (r->npp != SIFT__NONE)
+        progs[n++] = r->npp;
+    for (unsigned i = 0; i < r->n_fmt; i++) {
+        const struct sift__format *f =
+            &sift__formats[sift__format_lists[r->fmt_first + i]];
+        progs[n++] = f->prog;
+        progs[n++] = f->prog_full;
+    }
+    for (unsigned i = 0; i < r->n_intl_fmt; i++) {
+        const struct sift__format *f =
+            &sift__formats[sift__format_lists[r->intl_fmt_first + i]];
+        progs[n++] = f->prog;
+        progs[n++] = f->prog_full;
+    }
+    if (len + 1 >= sizeof(more))
+        len = sizeof(more) - 2;
+    memcpy(more, s, len);
+    more[len] = '7';
+    for (size_t k = 0; k < n; k++) {
+        for (size_t l = 0; l <= len; l++)
+            hits += vm_agree(progs[k], s, l);
+        hits += vm_agree(progs[k], more, len + 1);
+    }
+    return hits;
+}
+
+/* sift__vm_run() follows programs without SPLIT directly; its answers
+ * (matched, end, every capture slot) must be the Pike VM's: on every
+ * example number's national digits, their prefixes, one digit more and
+ * random digit strings, through every program of every region. */
+TEST_IMPL(number_vm_shortcut_matches_pike_vm)
+{
+    char path[1024], line[512];
+    FILE *f;
+    long examples = 0, hits = 0;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+
+    snprintf(path, sizeof(path), "%s/tests/data/number-examples.tsv",
+             sift_test_root());
+    f = fopen(path, "r");
+    ASSERT_NOT_NULL(f);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *fld[MAX_FIELDS];
+        struct sift_number n;
+        size_t len;
+
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (split_tabs(line, fld, MAX_FIELDS) < 3 ||
+            sift_number_parse(&n, fld[2], strlen(fld[2]), NULL, NULL) !=
+                SIFT_OK)
+            continue;
+        len = strlen(n.nsn);
+        for (unsigned i = 0; i < sift__n_regions; i++)
+            if (sift__regions[i].cc == n.country_code)
+                hits += vm_agree_region(&sift__regions[i], n.nsn, len);
+        examples++;
+    }
+    fclose(f);
+    ASSERT(examples > 1000);
+    /* The test means something only if many runs matched. */
+    ASSERT(hits > 10000);
+    for (unsigned i = 0; i < sift__n_regions; i++)
+        for (int k = 0; k < 8; k++) {
+            char s[SIFT_NUMBER_MAX_NSN];
+            for (size_t j = 0; j < sizeof(s); j++) {
+                x = x * 6364136223846793005ull + 1442695040888963407ull;
+                s[j] = (char)('0' + (x >> 33) % 10);
+            }
+            vm_agree_region(&sift__regions[i], s, sizeof(s));
+        }
     return 0;
 }
