@@ -195,6 +195,27 @@ static struct sift_signal *fire(const struct sift_engine *eng,
     return fire_ix(eng, v, eng->builtin[b], NULL, evidence);
 }
 
+/* The strings, one after another, into the array dst (truncated as
+ * snprintf truncates): the evidence and reasons a check writes, without
+ * printf's format parsing. */
+#define J(dst, ...) sift__join((dst), sizeof(dst), __VA_ARGS__, (char *)NULL)
+
+/* At most max bytes of s[0..len) (up to a NUL, as "%.*s" prints), then
+ * tail_a and tail_b when not NULL. */
+static void head_of(char *dst, size_t size, const char *s, size_t len,
+                    size_t max, const char *tail_a, const char *tail_b)
+{
+    struct sift__sbuf sb;
+    const char *nul = memchr(s, '\0', len < max ? len : max);
+
+    sift__sbuf_init(&sb, dst, size);
+    sift__sbuf_add(&sb, s, nul ? (size_t)(nul - s) : (len < max ? len : max));
+    if (tail_a != NULL)
+        sift__sbuf_adds(&sb, tail_a);
+    if (tail_b != NULL)
+        sift__sbuf_adds(&sb, tail_b);
+}
+
 /* A signal that fired, by table index: names in a verdict are the
  * table's own pointers, so a pointer compare finds them. */
 static const struct sift_signal *find_ix(const struct sift_engine *eng,
@@ -355,8 +376,8 @@ static void number_signals(const struct sift_engine *eng,
                     ev_buf);
         if (s != NULL) {
             /* The watchlist entry's own reason says why this prefix. */
-            snprintf(s->reason_ja, sizeof(s->reason_ja), "%s。", w->ja);
-            snprintf(s->reason_en, sizeof(s->reason_en), "%s.", w->en);
+            J(s->reason_ja, w->ja, "。");
+            J(s->reason_en, w->en, ".");
         }
     }
     if (n->status != SIFT_NUMBER_OK)
@@ -365,33 +386,31 @@ static void number_signals(const struct sift_engine *eng,
 #define FMT() intl_form(n, fmt, sizeof(fmt))
     fmt[0] = '\0';
     if (!n->valid) {
-        snprintf(ev_buf, sizeof(ev_buf), "%s (%s)", FMT(),
-                 n->possible ? "no assigned range" : "impossible length");
+        J(ev_buf, FMT(), " (",
+          n->possible ? "no assigned range" : "impossible length", ")");
         fire(eng, v, SIG_NUMBER_INVALID, ev_buf);
     }
     if (v->relation.known && v->relation.international) {
-        snprintf(ev_buf, sizeof(ev_buf), "%s (%s)", FMT(),
-                 n->region[0] ? n->region : "?");
+        J(ev_buf, FMT(), " (", n->region[0] ? n->region : "?", ")");
         fire(eng, v, SIG_NUMBER_INTERNATIONAL, ev_buf);
         if (n->valid && (n->type == SIFT_TYPE_TOLL_FREE ||
                          n->type == SIFT_TYPE_PREMIUM_RATE ||
                          n->type == SIFT_TYPE_SHARED_COST)) {
-            snprintf(ev_buf, sizeof(ev_buf), "%s: %s %s", FMT(), n->region,
-                     sift_number_type_name(n->type));
+            J(ev_buf, FMT(), ": ", n->region, " ",
+              sift_number_type_name(n->type));
             fire(eng, v, SIG_NUMBER_FOREIGN_TOLL_FREE, ev_buf);
         }
     }
     if (n->valid && n->type == SIFT_TYPE_VOIP) {
-        snprintf(ev_buf, sizeof(ev_buf), "%s (%s voip)", FMT(), n->region);
+        J(ev_buf, FMT(), " (", n->region, " voip)");
         fire(eng, v, SIG_NUMBER_VOIP, ev_buf);
     }
     if (n->valid && n->type == SIFT_TYPE_PREMIUM_RATE) {
-        snprintf(ev_buf, sizeof(ev_buf), "%s (%s premium rate)", FMT(),
-                 n->region);
+        J(ev_buf, FMT(), " (", n->region, " premium rate)");
         fire(eng, v, SIG_NUMBER_PREMIUM, ev_buf);
     }
     if (v->relation.same_prefix && ev->kind == SIFT_EVENT_CALL) {
-        snprintf(ev_buf, sizeof(ev_buf), "%s ~ %s", n->e164, v->callee.e164);
+        J(ev_buf, n->e164, " ~ ", v->callee.e164);
         fire(eng, v, SIG_NUMBER_NEIGHBOR, ev_buf);
     }
 #undef FMT
@@ -531,11 +550,10 @@ static void org_signals(const struct sift_engine *eng,
     sift__strlcpy(buf, alias, sizeof(buf));
     s = fire(eng, v, SIG_ORG_IMPERSONATION, buf);
     if (s != NULL) {
-        snprintf(s->reason_ja, sizeof(s->reason_ja),
-                 "%sを名乗っています（文面の「%s」）。", org->name_ja, alias);
-        snprintf(s->reason_en, sizeof(s->reason_en),
-                 "It claims to come from %s (\"%s\" in the text).",
-                 org->name_en, alias);
+        J(s->reason_ja, org->name_ja, "を名乗っています（文面の「", alias,
+          "」）。");
+        J(s->reason_en, "It claims to come from ", org->name_en, " (\"", alias,
+          "\" in the text).");
     }
 
     /* The published numbers and senders: a match lowers the score a
@@ -555,41 +573,36 @@ static void org_signals(const struct sift_engine *eng,
     }
     v->org.caller_is_published = matches;
     if (matches) {
-        snprintf(buf, sizeof(buf), "%.*s", (int)(from_len < 60 ? from_len : 60),
-                 from);
+        head_of(buf, sizeof(buf), from, from_len, 60, NULL, NULL);
         fire(eng, v, SIG_ORG_NUMBER_PUBLISHED, buf);
     } else if (has_ids) {
         double w =
             eng->signals[eng->builtin[SIG_ORG_NUMBER_MISMATCH]].info.weight;
         if (v->relation.known && v->relation.international)
             w += 1.5;
-        snprintf(buf, sizeof(buf), "%.*s is not a published number of %s",
-                 (int)(from_len < 40 ? from_len : 40), from, org->name_en);
+        head_of(buf, sizeof(buf), from, from_len, 40,
+                " is not a published number of ", org->name_en);
         s = fire_ix(eng, v, eng->builtin[SIG_ORG_NUMBER_MISMATCH], &w, buf);
         if (s != NULL) {
-            snprintf(s->reason_ja, sizeof(s->reason_ja),
-                     "%sの公開されている番号ではありません%s。", org->name_ja,
-                     v->relation.international ? "（しかも海外からの着信）"
-                                               : "");
-            snprintf(s->reason_en, sizeof(s->reason_en),
-                     "This is not a published number of %s%s.", org->name_en,
-                     v->relation.international ? ", and it calls from abroad"
-                                               : "");
+            J(s->reason_ja, org->name_ja, "の公開されている番号ではありません",
+              v->relation.international ? "（しかも海外からの着信）" : "",
+              "。");
+            J(s->reason_en, "This is not a published number of ", org->name_en,
+              v->relation.international ? ", and it calls from abroad" : "",
+              ".");
         }
     }
 
     never = never_revealed(eng, org, ev, v, &evidence);
     if (never >= 0) {
-        snprintf(buf, sizeof(buf), "%s: %s",
-                 sift_org_never_key((enum sift_org_never)never),
-                 evidence ? evidence : "");
+        J(buf, sift_org_never_key((enum sift_org_never)never), ": ",
+          evidence ? evidence : "");
         s = fire(eng, v, SIG_ORG_NEVER_DOES, buf);
         if (s != NULL) {
-            snprintf(s->reason_ja, sizeof(s->reason_ja),
-                     "%sは、%sことはありません。", org->name_ja,
-                     sift_org_never_ja(never));
-            snprintf(s->reason_en, sizeof(s->reason_en), "%s never %s.",
-                     org->name_en, sift_org_never_en(never));
+            J(s->reason_ja, org->name_ja, "は、", sift_org_never_ja(never),
+              "ことはありません。");
+            J(s->reason_en, org->name_en, " never ", sift_org_never_en(never),
+              ".");
         }
     }
 }
@@ -628,7 +641,7 @@ static void url_signals(const struct sift_engine *eng, struct sift_verdict *v,
                 fire(eng, v, SIG_URL_OFFICIAL, buf);
         } else if (sift_orgs_brand_in(eng->orgs, u->host, strlen(u->host),
                                       &token) != NULL) {
-            snprintf(buf, sizeof(buf), "%s (%s)", u->host, token);
+            J(buf, u->host, " (", token, ")");
             fire(eng, v, SIG_URL_LOOKALIKE, buf);
         }
     }

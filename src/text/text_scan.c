@@ -8,7 +8,6 @@
  * between scans. The scratch is made once per thread; a scan allocates
  * nothing.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "text_int.h"
@@ -319,9 +318,21 @@ enum sift_rc sift_text_scan_flags(const struct sift_text_rules *rules,
             add_hit(sc, (uint32_t)i, out);
     if (reps >= 2 && out->n < SIFT_TEXT_MAX_HITS) {
         struct sift_text_hit *h = &out->hit[out->n++];
-        char head[16];
-        size_t n = 0;
-        int k = snprintf(head, sizeof(head), "\xC3\x97%u: ", reps);
+        char head[16], digits[10];
+        size_t n = 0, k = 2, d = 0;
+        unsigned r = reps;
+
+        /* "×N: " without printf */
+        head[0] = '\xC3';
+        head[1] = '\x97';
+        do {
+            digits[d++] = (char)('0' + r % 10);
+            r /= 10;
+        } while (r != 0);
+        while (d > 0)
+            head[k++] = digits[--d];
+        head[k++] = ':';
+        head[k++] = ' ';
 
         memset(h, 0, sizeof(*h));
         h->name = rules->names[0].name;
@@ -332,7 +343,7 @@ enum sift_rc sift_text_scan_flags(const struct sift_text_rules *rules,
         h->file = "";
         h->count = reps;
         h->offset = rep_off;
-        ev_add(h->evidence, &n, head, (size_t)k);
+        ev_add(h->evidence, &n, head, k);
         ev_add(h->evidence, &n, norm + rep_off, rep_len);
     } else if (reps >= 2) {
         out->truncated = true;

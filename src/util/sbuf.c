@@ -2,6 +2,7 @@
  * sbuf.c - bounded string building over a caller's buffer, and small
  * string helpers that replace the banned libc calls (STYLE.md §5).
  */
+#include <stdarg.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -77,6 +78,20 @@ size_t sift__strlcpy(char *dst, const char *src, size_t size)
         dst[n] = '\0';
     }
     return len;
+}
+
+size_t sift__join(char *dst, size_t size, ...)
+{
+    struct sift__sbuf sb;
+    const char *s;
+    va_list ap;
+
+    sift__sbuf_init(&sb, dst, size);
+    va_start(ap, size);
+    while ((s = va_arg(ap, const char *)) != NULL)
+        sift__sbuf_adds(&sb, s);
+    va_end(ap);
+    return sb.len;
 }
 
 bool sift__parse_uint(const char *s, unsigned long long max,

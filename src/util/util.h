@@ -100,6 +100,12 @@ void sift__sbuf_add_fixed2(struct sift__sbuf *sb, double x);
  * size > 0. Returns strlen(src). */
 size_t sift__strlcpy(char *dst, const char *src, size_t size);
 
+/* The strings after size, up to a NULL, one after another into dst of
+ * size bytes: what snprintf(dst, size, "%s%s...", ...) writes, without
+ * printf's format parsing (the engine writes a dozen such texts a check).
+ * Returns the length of the whole text. */
+size_t sift__join(char *dst, size_t size, ...);
+
 /* Length (1-4) of the valid UTF-8 sequence at the start of the
  * NUL-terminated s, or 0 when it is not valid UTF-8 (overlong forms and
  * surrogates included). Never reads past a NUL. */

@@ -9,6 +9,7 @@ TEST_DECLARE(util_allocator_counts)
 TEST_DECLARE(util_err_set_formats_detail)
 TEST_DECLARE(util_fixed2_matches_printf)
 TEST_DECLARE(util_utf8_seq_validates)
+TEST_DECLARE(util_join_matches_snprintf)
 #include "test-number-list.h"
 #include "test-text-list.h"
 #include "test-engine-list.h"
@@ -26,6 +27,7 @@ TEST_DECLARE(util_utf8_seq_validates)
     TEST_ENTRY(util_err_set_formats_detail)                                    \
     TEST_ENTRY(util_fixed2_matches_printf)                                     \
     TEST_ENTRY(util_utf8_seq_validates)                                        \
+    TEST_ENTRY(util_join_matches_snprintf)                                     \
     TEST_NUMBER_ENTRIES                                                        \
     TEST_TEXT_ENTRIES                                                          \
     TEST_ENGINE_ENTRIES                                                        \

@@ -108,3 +108,23 @@ TEST_IMPL(util_utf8_seq_validates)
     ASSERT_EQ(sift__utf8_seq((const unsigned char *)"\xff"), 0);
     return 0;
 }
+
+/* sift__join() writes what snprintf("%s%s%s") writes, at every buffer
+ * size from 0 to past the whole text, UTF-8 cut where snprintf cuts it. */
+TEST_IMPL(util_join_matches_snprintf)
+{
+    const char *a = "NTTファイナンス", *b = "", *c = " (+1 877-643-0291)";
+    char want[64], got[64];
+
+    for (size_t size = 0; size <= sizeof(want); size++) {
+        int n;
+        memset(want, 'x', sizeof(want));
+        memset(got, 'x', sizeof(got));
+        n = snprintf(want, size, "%s%s%s", a, b, c);
+        ASSERT_EQ(sift__join(got, size, a, b, c, (char *)NULL), n);
+        ASSERT(memcmp(want, got, sizeof(want)) == 0);
+    }
+    ASSERT_EQ(sift__join(got, sizeof(got), (char *)NULL), 0);
+    ASSERT_STR_EQ(got, "");
+    return 0;
+}
