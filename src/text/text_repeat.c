@@ -71,6 +71,13 @@ static bool same(const int32_t *cp, size_t a, size_t b, size_t n)
     return memcmp(cp + a, cp + b, n * sizeof(*cp)) == 0;
 }
 
+/* The same for one window: a constant size, which the compiler compares
+ * inline. */
+static inline bool same_k(const int32_t *cp, size_t a, size_t b)
+{
+    return memcmp(cp + a, cp + b, K * sizeof(*cp)) == 0;
+}
+
 unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
                               size_t *unit_len)
 {
@@ -144,7 +151,11 @@ unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
             if (tkey[slot] == hw[j]) {
                 size_t e = (size_t)tab[slot] - 1;
 
-                if (same(cp, e, j, K)) {
+                /* On the diagonal of the last match, which was longer
+                 * than K, the window is already known to be equal: no
+                 * compare (in a repeated text, nearly every window). */
+                if ((prev_l > K && e == prev_i + 1 && j == prev_j + 1) ||
+                    same_k(cp, e, j)) {
                     first = (int64_t)e;
                     break;
                 }
