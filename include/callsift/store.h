@@ -156,6 +156,24 @@ enum sift_rc sift_store_batch_begin(struct sift_store *st,
 enum sift_rc sift_store_batch_commit(struct sift_store *st,
                                      struct sift_err *err);
 
+/* How durable a commit on one handle is. */
+enum sift_store_durability {
+    /* Survives kill -9 and a power loss: each commit waits for the disk
+     * (the default, and what every acknowledged write needs). */
+    SIFT_STORE_DURABLE = 0,
+    /* Survives kill -9 (the process dying) but a power loss may take the
+     * last commits: they reach the disk at the next durable commit or
+     * checkpoint. For writes nobody was promised, such as the server's
+     * call log, which is queued in memory before it is written anyway. */
+    SIFT_STORE_CRASH_SAFE
+};
+
+/* Set how durable the commits made through st are (other handles on the
+ * same file keep theirs). SIFT_OK or SIFT_ESTORE. */
+enum sift_rc sift_store_set_durability(struct sift_store *st,
+                                       enum sift_store_durability d,
+                                       struct sift_err *err);
+
 /* Delete calls older than before (the call log's retention, default 90
  * days in the CLI); *n_deleted counts them. Reports, lists and campaigns
  * are kept. */

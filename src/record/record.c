@@ -14,7 +14,6 @@
  * buffer, the list of linked numbers) and frees all before returning.
  */
 #include <stdbool.h>
-#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -61,7 +60,7 @@ static int link_call(void *ctx, const struct sift_call *c)
     if (c->fingerprint == 0 ||
         (unsigned)__builtin_popcountll(c->fingerprint ^ l->fp) > l->distance)
         return 0;
-    snprintf(l->keys[l->n], SIFT_KEY_MAX, "%s", c->from);
+    sift__strlcpy(l->keys[l->n], c->from, SIFT_KEY_MAX);
     l->times[l->n] = c->time;
     l->n++;
     return l->n == LINK_MAX;
@@ -168,14 +167,14 @@ static void caller_key(const struct sift_event *ev,
     *state = false;
     switch (v->caller.status) {
     case SIFT_NUMBER_OK:
-        snprintf(key, SIFT_KEY_MAX, "%s", v->caller.e164);
+        sift__strlcpy(key, v->caller.e164, SIFT_KEY_MAX);
         return;
     case SIFT_NUMBER_WITHHELD:
     case SIFT_NUMBER_UNAVAILABLE:
     case SIFT_NUMBER_PAYPHONE:
     case SIFT_NUMBER_EMPTY:
-        snprintf(key, SIFT_KEY_MAX, "%s",
-                 sift_number_status_name(v->caller.status));
+        sift__strlcpy(key, sift_number_status_name(v->caller.status),
+                      SIFT_KEY_MAX);
         *state = true;
         return;
     default:
@@ -232,7 +231,7 @@ enum sift_rc sift_record_event(struct sift_store *st,
     caller_key(ev, v, from, &state);
     c.from = from;
     if (v->callee.status == SIFT_NUMBER_OK) {
-        snprintf(to, sizeof(to), "%s", v->callee.e164);
+        sift__strlcpy(to, v->callee.e164, sizeof(to));
         c.to = to;
     }
     c.time = ev->time ? ev->time : (int64_t)time(NULL);

@@ -209,6 +209,12 @@ enum sift_rc sift__record_start(struct sift__server *srv, struct sift_err *err)
         goto fail;
     }
     rc = sift_store_open(&r->st, srv->db_path, err);
+    /* The log is promised to nobody (a check never waits for it, and a
+     * queued event is lost with the process anyway): its commits need not
+     * wait for the disk, only outlive the process. Reports and lists,
+     * written on the request threads' handle, stay durable. */
+    if (rc == SIFT_OK)
+        rc = sift_store_set_durability(r->st, SIFT_STORE_CRASH_SAFE, err);
     if (rc != SIFT_OK)
         goto fail;
     if (pthread_create(&r->thread, NULL, writer_main, r) != 0) {

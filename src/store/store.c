@@ -256,6 +256,18 @@ enum sift_rc sift_store_add_call(struct sift_store *st, struct sift_call *c,
     return st->ops->add_call(st, c, err);
 }
 
+enum sift_rc sift_store_set_durability(struct sift_store *st,
+                                       enum sift_store_durability d,
+                                       struct sift_err *err)
+{
+    if (st == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "no store");
+    if (d != SIFT_STORE_DURABLE && d != SIFT_STORE_CRASH_SAFE)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "unknown durability %d",
+                             (int)d);
+    return st->ops->set_durability(st, d, err);
+}
+
 enum sift_rc sift_store_batch_begin(struct sift_store *st, struct sift_err *err)
 {
     if (st == NULL)

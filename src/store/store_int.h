@@ -31,6 +31,9 @@ struct sift__store_ops {
                              struct sift_err *err);
     enum sift_rc (*remove_list)(struct sift_store *st, int64_t id,
                                 struct sift_err *err);
+    enum sift_rc (*set_durability)(struct sift_store *st,
+                                   enum sift_store_durability d,
+                                   struct sift_err *err);
     enum sift_rc (*batch_begin)(struct sift_store *st, struct sift_err *err);
     enum sift_rc (*batch_commit)(struct sift_store *st, struct sift_err *err);
     enum sift_rc (*add_call)(struct sift_store *st, struct sift_call *c,

@@ -443,6 +443,21 @@ static enum sift_rc exec(struct sqlite_store *b, const char *sql,
     return code == SQLITE_OK ? SIFT_OK : fail(b, code, what, err);
 }
 
+/* synchronous is the connection's own: FULL fsyncs the WAL at every
+ * commit, NORMAL only at checkpoints (a commit is then in the WAL file,
+ * which outlives the process but not a power loss). Frames a NORMAL
+ * commit appended reach the disk with the next FULL commit of any
+ * connection, since that fsyncs the whole WAL. */
+static enum sift_rc sq_set_durability(struct sift_store *st,
+                                      enum sift_store_durability d,
+                                      struct sift_err *err)
+{
+    return exec(B(st),
+                d == SIFT_STORE_CRASH_SAFE ? "PRAGMA synchronous = NORMAL"
+                                           : "PRAGMA synchronous = FULL",
+                "setting durability", err);
+}
+
 /* The schema version, 0 for a new file. */
 static enum sift_rc read_version(struct sqlite_store *b, int *version,
                                  struct sift_err *err)
@@ -1142,6 +1157,7 @@ const struct sift__store_ops sift__store_sqlite_ops = {
     .add_call = sq_add_call,
     .batch_begin = sq_batch_begin,
     .batch_commit = sq_batch_commit,
+    .set_durability = sq_set_durability,
     .prune = sq_prune,
     .put_campaign = sq_put_campaign,
     .campaign_number = sq_campaign_number,

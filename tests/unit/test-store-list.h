@@ -12,6 +12,7 @@ TEST_DECLARE(store_campaign_round_trip)
 TEST_DECLARE(store_reporter_identity_only_hashed)
 TEST_DECLARE(store_integrity_check_finds_damage)
 TEST_DECLARE(store_two_handles_see_each_others_writes)
+TEST_DECLARE(store_crash_safe_commits_outlive_kill_9)
 
 /* clang-format off */
 #define TEST_STORE_ENTRIES                                                     \
@@ -27,5 +28,6 @@ TEST_DECLARE(store_two_handles_see_each_others_writes)
     TEST_ENTRY(store_campaign_round_trip)                                      \
     TEST_ENTRY(store_reporter_identity_only_hashed)                            \
     TEST_ENTRY(store_integrity_check_finds_damage)                             \
-    TEST_ENTRY(store_two_handles_see_each_others_writes)
+    TEST_ENTRY(store_two_handles_see_each_others_writes)                       \
+    TEST_ENTRY(store_crash_safe_commits_outlive_kill_9)
 /* clang-format on */

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "callsift/store.h"
@@ -735,6 +737,60 @@ TEST_IMPL(store_two_handles_see_each_others_writes)
     ASSERT_EQ(added, 0);
     sift_store_close(a);
     sift_store_close(b);
+    tmp_remove(&t);
+    return 0;
+}
+
+/* A handle set to SIFT_STORE_CRASH_SAFE (the server's call log) commits
+ * without waiting for the disk, yet what it committed outlives the
+ * process: a child writes a batch of calls and kills itself with SIGKILL
+ * before closing (no checkpoint); the file, opened again, holds every
+ * call and passes the integrity check. */
+TEST_IMPL(store_crash_safe_commits_outlive_kill_9)
+{
+    struct tmp t;
+    struct sift_store *st;
+    struct seen_calls seen = {0};
+    struct sift_err err = {0};
+    int status = 0;
+    pid_t pid;
+
+    tmp_make(&t);
+    st = open_ok(t.db);
+    ASSERT_EQ(
+        sift_store_set_durability(st, (enum sift_store_durability)7, &err),
+        SIFT_EINVAL);
+    sift_store_close(st);
+    pid = fork();
+    ASSERT(pid >= 0);
+    if (pid == 0) {
+        struct sift_call c = {0};
+
+        st = open_ok(t.db);
+        ASSERT_EQ(sift_store_set_durability(st, SIFT_STORE_CRASH_SAFE, NULL),
+                  SIFT_OK);
+        c.from = "+18776430291";
+        c.to = "+819012345678";
+        c.duration = -1;
+        ASSERT_EQ(sift_store_batch_begin(st, NULL), SIFT_OK);
+        for (int i = 0; i < 300; i++) {
+            c.time = 1000 + i;
+            ASSERT_EQ(sift_store_add_call(st, &c, NULL), SIFT_OK);
+        }
+        ASSERT_EQ(sift_store_batch_commit(st, NULL), SIFT_OK);
+        raise(SIGKILL);
+        _exit(0); /* not reached */
+    }
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+    st = open_ok(t.db);
+    ASSERT_EQ(sift_store_check(st, &err), SIFT_OK);
+    ASSERT_EQ(
+        sift_store_each_call(st, 0, "+18776430291", keep_call, &seen, NULL),
+        SIFT_OK);
+    ASSERT_EQ(seen.n, 300);
+    ASSERT_EQ(seen.last.time, 1299);
+    sift_store_close(st);
     tmp_remove(&t);
     return 0;
 }
