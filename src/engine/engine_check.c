@@ -164,9 +164,13 @@ static void expand(char *dst, size_t size, const char *tmpl,
     fill_t(dst, size, tmpl, ti, ph, 2);
 }
 
-static struct sift_signal *fire_ix(const struct sift_engine *eng,
+/* Fire the signal at table index ix (once per verdict: a second call
+ * returns the first). Its reasons are the definition's templates filled
+ * in, unless own_reasons: the caller then writes them itself. */
+static struct sift_signal *fire_at(const struct sift_engine *eng,
                                    struct sift_verdict *v, size_t ix,
-                                   const double *weight, const char *evidence)
+                                   const double *weight, const char *evidence,
+                                   bool own_reasons)
 {
     const struct signal_def *d = &eng->signals[ix];
     struct sift_signal *s;
@@ -181,11 +185,23 @@ static struct sift_signal *fire_ix(const struct sift_engine *eng,
     s->weight =
         (weight != NULL && !d->weight_overridden) ? *weight : d->info.weight;
     fill(s->evidence, sizeof(s->evidence), evidence ? evidence : "", NULL, 0);
+    if (own_reasons) {
+        s->reason_ja[0] = '\0';
+        s->reason_en[0] = '\0';
+        return s;
+    }
     expand(s->reason_ja, sizeof(s->reason_ja), d->info.reason_ja, &d->ja,
            s->evidence);
     expand(s->reason_en, sizeof(s->reason_en), d->info.reason_en, &d->en,
            s->evidence);
     return s;
+}
+
+static struct sift_signal *fire_ix(const struct sift_engine *eng,
+                                   struct sift_verdict *v, size_t ix,
+                                   const double *weight, const char *evidence)
+{
+    return fire_at(eng, v, ix, weight, evidence, false);
 }
 
 static struct sift_signal *fire(const struct sift_engine *eng,
@@ -372,8 +388,8 @@ static void number_signals(const struct sift_engine *eng,
     if (w != NULL) {
         struct sift_signal *s;
         sift__strlcpy(ev_buf, w->prefix, sizeof(ev_buf));
-        s = fire_ix(eng, v, eng->builtin[SIG_NUMBER_WATCHLIST], &w->weight,
-                    ev_buf);
+        s = fire_at(eng, v, eng->builtin[SIG_NUMBER_WATCHLIST], &w->weight,
+                    ev_buf, true);
         if (s != NULL) {
             /* The watchlist entry's own reason says why this prefix. */
             J(s->reason_ja, w->ja, "。");
@@ -548,7 +564,7 @@ static void org_signals(const struct sift_engine *eng,
     v->org.contact_en = org->contact_en;
 
     sift__strlcpy(buf, alias, sizeof(buf));
-    s = fire(eng, v, SIG_ORG_IMPERSONATION, buf);
+    s = fire_at(eng, v, eng->builtin[SIG_ORG_IMPERSONATION], NULL, buf, true);
     if (s != NULL) {
         J(s->reason_ja, org->name_ja, "を名乗っています（文面の「", alias,
           "」）。");
@@ -582,7 +598,8 @@ static void org_signals(const struct sift_engine *eng,
             w += 1.5;
         head_of(buf, sizeof(buf), from, from_len, 40,
                 " is not a published number of ", org->name_en);
-        s = fire_ix(eng, v, eng->builtin[SIG_ORG_NUMBER_MISMATCH], &w, buf);
+        s = fire_at(eng, v, eng->builtin[SIG_ORG_NUMBER_MISMATCH], &w, buf,
+                    true);
         if (s != NULL) {
             J(s->reason_ja, org->name_ja, "の公開されている番号ではありません",
               v->relation.international ? "（しかも海外からの着信）" : "",
@@ -597,7 +614,7 @@ static void org_signals(const struct sift_engine *eng,
     if (never >= 0) {
         J(buf, sift_org_never_key((enum sift_org_never)never), ": ",
           evidence ? evidence : "");
-        s = fire(eng, v, SIG_ORG_NEVER_DOES, buf);
+        s = fire_at(eng, v, eng->builtin[SIG_ORG_NEVER_DOES], NULL, buf, true);
         if (s != NULL) {
             J(s->reason_ja, org->name_ja, "は、", sift_org_never_ja(never),
               "ことはありません。");
