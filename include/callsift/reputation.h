@@ -167,6 +167,9 @@ void sift_reputation_assess_many(const struct sift_reputation *rep,
  * the bytes held, for metrics and the memory benchmark. */
 struct sift_reputation_stats {
     size_t numbers, lists, calls, campaigns, bytes;
+    /* Reads (assess calls, or chunks of assess_many) that met a writer
+     * and were made again under the read lock; the others took no lock. */
+    uint64_t locked_reads;
 };
 void sift_reputation_stats(const struct sift_reputation *rep,
                            struct sift_reputation_stats *out);

@@ -12,8 +12,9 @@
  * weight(now) = sum 2^(-(now - t_i) / half_life), stored as its value at
  * the newest report (harm_w at t_last) and decayed on read.
  *
- * Locking: every write takes rep->rw for writing; assess reads
- * (reputation_assess.c).
+ * Locking: every write goes through sift__rep_write_begin() and _end()
+ * (rw for writing, seq odd); assess reads without the lock when it can
+ * (reputation_assess.c, and the invariants in reputation_int.h).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@
 #include <time.h>
 
 #include "reputation_int.h"
+#include "util/readers.h"
 #include "util/util.h"
 
 #define NUM_MIN_BITS 8
@@ -78,20 +80,70 @@ uint64_t sift__rep_key(const char *s, size_t len)
 
 /* sift__rep_key() of n's E.164 form, reading it once (every check and
  * every lookup computes this). */
+/* Bytes of x (eight characters, the first in the low byte) up to the
+ * first that is not an ASCII digit: 0 to 8. */
+static unsigned digit_run(uint64_t x)
+{
+    const uint64_t hi = 0xF0F0F0F0F0F0F0F0ull, lo = 0x0F0F0F0F0F0F0F0Full;
+    /* A byte is a digit when its high nibble is 3 and its low nibble
+     * plus 6 does not carry into the high one. */
+    uint64_t bad = ((x & hi) ^ 0x3030303030303030ull) |
+                   (((x & lo) + 0x0606060606060606ull) & hi);
+
+    return bad ? (unsigned)__builtin_ctzll(bad) / 8 : 8;
+}
+
+/* The value of the first k (1..8) digits of x (characters as above). */
+static uint64_t digits_value(uint64_t x, unsigned k)
+{
+    /* The k digits moved to the top bytes, '0's below them: leading
+     * zeros, the same value. */
+    if (k < 8)
+        x = x << (8 * (8 - k)) | (0x3030303030303030ull >> (8 * k));
+    x -= 0x3030303030303030ull;
+    /* Pairs, then quads, then the eight (the first digit is the low
+     * byte, the most significant). */
+    x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFull;
+    x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFull;
+    return (x * 10000 + (x >> 32)) & 0xFFFFFFFFull;
+}
+
 uint64_t sift__rep_number_key(const struct sift_number *n)
 {
     const char *p;
-    uint64_t v = 0;
-    size_t i;
+    uint64_t a, b, v;
+    unsigned ka, kb;
 
     if (n == NULL || n->status != SIFT_NUMBER_OK)
         return 0;
     p = n->e164;
+    /* e164 holds "+" and up to 22 more bytes: p[1..16] is inside it. */
     if (p[0] == '+' && p[1] >= '1' && p[1] <= '9') {
-        for (i = 1; i <= 18 && p[i] >= '0' && p[i] <= '9'; i++)
-            v = v * 10 + (uint64_t)(p[i] - '0');
-        if (p[i] == '\0')
-            return v;
+        memcpy(&a, p + 1, 8);
+        ka = digit_run(a);
+        if (ka < 8) {
+            if (p[1 + ka] == '\0')
+                return digits_value(a, ka);
+        } else {
+            memcpy(&b, p + 9, 8);
+            kb = digit_run(b);
+            v = digits_value(a, 8);
+            if (kb == 0 && p[9] == '\0')
+                return v;
+            if (kb < 8 && p[9 + kb] == '\0') {
+                static const uint64_t pow10[8] = {
+                    1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+                return v * pow10[kb] + digits_value(b, kb);
+            }
+            /* 16 digits or more: rare enough for the plain loop. */
+            if (kb == 8) {
+                size_t i;
+                for (i = 1, v = 0; i <= 18 && p[i] >= '0' && p[i] <= '9'; i++)
+                    v = v * 10 + (uint64_t)(p[i] - '0');
+                if (p[i] == '\0')
+                    return v;
+            }
+        }
     }
     return sift__rep_key(p, strlen(p));
 }
@@ -116,11 +168,16 @@ uint32_t sift__pool_alloc(struct word_pool *p, unsigned c)
             cap *= 2;
         if (cap > UINT32_MAX)
             return 0;
-        w = sift_realloc(p->w, cap * sizeof(*w));
+        /* A new array, not realloc: readers may be reading the old one
+         * (a call ring), which is retired. */
+        w = sift_malloc(cap * sizeof(*w));
         if (w == NULL)
             return 0;
-        p->w = w;
-        p->cap = cap;
+        if (p->w != NULL)
+            memcpy(w, p->w, p->len * sizeof(*w));
+        sift__rep_retire(p->ret, p->w);
+        PUB(p->w, w);
+        PUB(p->cap, cap);
     }
     off = (uint32_t)p->len;
     p->len += words;
@@ -216,20 +273,25 @@ static size_t slot_of(uint64_t key, unsigned bits)
 }
 
 const struct num_slot *sift__rep_num_find(const struct num_table *t,
-                                          uint64_t key)
+                                          uint64_t key, bool *bad)
 {
+    unsigned bits = RD(t->bits);
+    const struct num_slot *slots = RD(t->slots);
     size_t mask, i;
 
-    if (t->cap == 0 || key == 0)
+    if (bits == 0 || slots == NULL || key == 0)
         return NULL;
-    mask = t->cap - 1;
-    for (i = slot_of(key, t->bits);; i = (i + 1) & mask) {
-        const struct num_slot *s = &t->slots[i];
-        if (s->key == key)
-            return s;
-        if (s->key == 0)
+    mask = ((size_t)1 << bits) - 1;
+    i = slot_of(key, bits);
+    for (size_t probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
+        uint64_t k = slots[i].key;
+        if (k == key)
+            return &slots[i];
+        if (k == 0)
             return NULL;
     }
+    *bad = true; /* no empty slot: a table read mid-change */
+    return NULL;
 }
 
 /* Safe without the lock: slots and bits are read atomically and, being
@@ -277,13 +339,13 @@ static enum sift_rc num_grow(struct num_table *t)
             ;
         slots[i] = t->slots[j];
     }
-    sift_free(t->mem);
+    sift__rep_retire(t->ret, t->mem);
     t->mem = mem;
-    /* Atomic stores: sift__rep_num_prefetch() reads these two without
-     * the lock. */
-    __atomic_store_n(&t->slots, slots, __ATOMIC_RELAXED);
+    /* The table before its size (reputation_int.h): a reader that sees
+     * the new size sees the new table. */
+    PUB(t->slots, slots);
     t->cap = cap;
-    __atomic_store_n(&t->bits, bits, __ATOMIC_RELAXED);
+    PUB(t->bits, bits);
     return SIFT_OK;
 }
 
@@ -340,7 +402,11 @@ enum sift_rc sift_reputation_new(struct sift_reputation **out,
     pthread_rwlock_init(&rep->rw, NULL);
     rc = sift__rep_lists_init(&rep->lists);
     if (rc == SIFT_OK)
-        rc = sift__rep_camps_init(&rep->camps);
+        rc = sift__rep_camps_init(&rep->camps, &rep->retired);
+    rep->pool.ret = &rep->retired;
+    rep->nums.ret = &rep->retired;
+    rep->calls.ret = &rep->retired;
+    rep->lists.ret = &rep->retired;
     if (rc != SIFT_OK) {
         sift_reputation_free(rep);
         return sift__err_set(err, rc, NULL, "out of memory");
@@ -358,8 +424,66 @@ void sift_reputation_free(struct sift_reputation *rep)
     sift__rep_camps_release(&rep->camps);
     sift_free(rep->nums.mem);
     sift_free(rep->pool.w);
+    for (size_t i = 0; i < rep->retired.n; i++)
+        sift_free(rep->retired.p[i]);
+    sift_free(rep->retired.p);
     pthread_rwlock_destroy(&rep->rw);
     sift_free(rep);
+}
+
+/* ---- writing: the lock, the sequence and retired blocks ------------------ */
+
+void sift__rep_retire(struct retired *r, void *p)
+{
+    if (p == NULL)
+        return;
+    if (r == NULL) { /* not published yet: nobody reads it */
+        sift_free(p);
+        return;
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16;
+        void **v = sift_realloc(r->p, cap * sizeof(*v));
+        if (v == NULL) {
+            /* Cannot keep it for later: wait for the readers now (they
+             * never wait for the writer, so this ends). */
+            sift__readers_wait();
+            sift_free(p);
+            return;
+        }
+        r->p = v;
+        r->cap = cap;
+    }
+    r->p[r->n++] = p;
+}
+
+void sift__rep_write_begin(struct sift_reputation *rep)
+{
+    pthread_rwlock_wrlock(&rep->rw);
+    /* Odd before any change is seen (the fence orders the stores). */
+    __atomic_store_n(&rep->seq, rep->seq + 1, __ATOMIC_RELAXED);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+}
+
+void sift__rep_write_end(struct sift_reputation *rep)
+{
+    void **p = rep->retired.p;
+    size_t n = rep->retired.n;
+
+    /* Even after every change: release orders them before it. */
+    __atomic_store_n(&rep->seq, rep->seq + 1, __ATOMIC_RELEASE);
+    rep->retired.p = NULL;
+    rep->retired.n = rep->retired.cap = 0;
+    pthread_rwlock_unlock(&rep->rw);
+    if (n == 0) {
+        sift_free(p);
+        return;
+    }
+    /* Readers that were inside may still hold the old blocks. */
+    sift__readers_wait();
+    for (size_t i = 0; i < n; i++)
+        sift_free(p[i]);
+    sift_free(p);
 }
 
 /* ---- reports ---------------------------------------------------------------
@@ -423,7 +547,7 @@ enum sift_rc sift_reputation_add_report(struct sift_reputation *rep,
     if (fp < 2)
         fp |= 2; /* 0 means "no reporter yet" */
 
-    pthread_rwlock_wrlock(&rep->rw);
+    sift__rep_write_begin(rep);
     s = num_get(&rep->nums, sift__rep_key(r->key, strlen(r->key)));
     if (s == NULL) {
         rc = SIFT_ENOMEM;
@@ -450,7 +574,7 @@ enum sift_rc sift_reputation_add_report(struct sift_reputation *rep,
         }
     }
 out:
-    pthread_rwlock_unlock(&rep->rw);
+    sift__rep_write_end(rep);
     return rc;
 }
 
@@ -476,12 +600,12 @@ enum sift_rc sift_reputation_add_call(struct sift_reputation *rep,
     /* A withheld caller has no identity to follow. */
     if (c->from[0] == '\0' || is_state(c->from))
         return SIFT_OK;
-    pthread_rwlock_wrlock(&rep->rw);
+    sift__rep_write_begin(rep);
     rc = sift__rep_calls_add(
         rep, sift__rep_key(c->from, strlen(c->from)),
         c->to && c->to[0] ? sift__rep_key(c->to, strlen(c->to)) : 0,
         c->time > 0 ? c->time : (int64_t)time(NULL), c->duration);
-    pthread_rwlock_unlock(&rep->rw);
+    sift__rep_write_end(rep);
     return rc;
 }
 
@@ -492,9 +616,9 @@ enum sift_rc sift_reputation_add_list(struct sift_reputation *rep,
 
     if (rep == NULL || e == NULL || e->value == NULL || e->value[0] == '\0')
         return SIFT_EINVAL;
-    pthread_rwlock_wrlock(&rep->rw);
+    sift__rep_write_begin(rep);
     rc = sift__rep_lists_add(&rep->lists, e);
-    pthread_rwlock_unlock(&rep->rw);
+    sift__rep_write_end(rep);
     return rc;
 }
 
@@ -502,9 +626,9 @@ void sift_reputation_remove_list(struct sift_reputation *rep, int64_t id)
 {
     if (rep == NULL)
         return;
-    pthread_rwlock_wrlock(&rep->rw);
+    sift__rep_write_begin(rep);
     sift__rep_lists_remove(&rep->lists, id);
-    pthread_rwlock_unlock(&rep->rw);
+    sift__rep_write_end(rep);
 }
 
 /* ---- stats
@@ -531,5 +655,6 @@ void sift_reputation_stats(const struct sift_reputation *crep,
                  sift__rep_camps_bytes(&rep->camps);
     for (size_t i = 0; i < li->n_recs; i++)
         out->bytes += li->recs[i].text ? strlen(li->recs[i].pub.value) + 1 : 0;
+    out->locked_reads = __atomic_load_n(&rep->locked_reads, __ATOMIC_RELAXED);
     pthread_rwlock_unlock(&rep->rw);
 }

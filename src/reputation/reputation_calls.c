@@ -41,17 +41,28 @@ static size_t slot_of(uint64_t key, unsigned bits)
     return (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - bits));
 }
 
+/* The caller's slot; the table is read as sift__rep_num_find() reads
+ * the number table (reputation_int.h), *bad set when it looks torn. */
 static const struct call_slot *call_find(const struct call_table *t,
-                                         uint64_t key)
+                                         uint64_t key, bool *bad)
 {
-    if (t->cap == 0 || key == 0)
+    unsigned bits = RD(t->bits);
+    const struct call_slot *slots = RD(t->slots);
+    size_t mask, i;
+
+    if (bits == 0 || slots == NULL || key == 0)
         return NULL;
-    for (size_t i = slot_of(key, t->bits);; i = (i + 1) & (t->cap - 1)) {
-        if (t->slots[i].key == key)
-            return &t->slots[i];
-        if (t->slots[i].key == 0)
+    mask = ((size_t)1 << bits) - 1;
+    i = slot_of(key, bits);
+    for (size_t probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
+        uint64_t k = slots[i].key;
+        if (k == key)
+            return &slots[i];
+        if (k == 0)
             return NULL;
     }
+    *bad = true;
+    return NULL;
 }
 
 /* Safe without the lock, as sift__rep_num_prefetch(): slots and bits are
@@ -83,10 +94,10 @@ static struct call_slot *call_get(struct call_table *t, uint64_t key)
                 ;
             s[i] = t->slots[j];
         }
-        sift_free(t->slots);
-        __atomic_store_n(&t->slots, s, __ATOMIC_RELAXED);
+        sift__rep_retire(t->ret, t->slots);
+        PUB(t->slots, s); /* before its size: reputation_int.h */
         t->cap = cap;
-        __atomic_store_n(&t->bits, bits, __ATOMIC_RELAXED);
+        PUB(t->bits, bits);
     }
     for (i = slot_of(key, t->bits);; i = (i + 1) & (t->cap - 1)) {
         if (t->slots[i].key == key)
@@ -155,18 +166,29 @@ enum sift_rc sift__rep_calls_add(struct sift_reputation *rep, uint64_t caller,
     return SIFT_OK;
 }
 
-void sift__rep_calls_assess(const struct sift_reputation *rep, uint64_t caller,
+bool sift__rep_calls_assess(const struct sift_reputation *rep, uint64_t caller,
                             uint64_t callee, int64_t now,
                             struct sift_rep_facts *out)
 {
-    const struct call_slot *s = call_find(&rep->calls, caller);
+    bool bad = false;
+    const struct call_slot *s = call_find(&rep->calls, caller, &bad);
     uint32_t seen[64], me = callee ? callee_fp(callee) : 0;
     unsigned n_seen = 0, repeat = 0, shorts = 0;
     bool me_seen = false;
 
     if (s != NULL) {
-        for (unsigned k = 0; k < s->n; k++) {
-            const uint32_t *e = rep->pool.w + s->off + k * ENTRY_WORDS;
+        /* The pool's size before the pool (reputation_int.h); the ring
+         * must lie inside it. */
+        size_t cap = RD(rep->pool.cap);
+        const uint32_t *w = RD(rep->pool.w);
+        uint32_t off = s->off;
+        unsigned n = s->n;
+
+        if (w == NULL || n > ring_cap(RING_CLASS_MAX) ||
+            (size_t)off + (size_t)n * ENTRY_WORDS > cap)
+            return false;
+        for (unsigned k = 0; k < n; k++) {
+            const uint32_t *e = w + off + k * ENTRY_WORDS;
             int64_t age = now - (int64_t)e[1];
             int32_t dur = (int32_t)e[2];
             if (age < 0)
@@ -192,4 +214,5 @@ void sift__rep_calls_assess(const struct sift_reputation *rep, uint64_t caller,
     out->burst_callees = n_seen + (me != 0 && !me_seen ? 1u : 0u);
     out->repeat_calls = me != 0 ? repeat + 1 : 0;
     out->short_calls = shorts;
+    return !bad;
 }

@@ -204,36 +204,40 @@ static unsigned band(uint64_t fp, int b)
     return (unsigned)(fp >> (b * BAND_BITS)) & 0xffffu;
 }
 
-enum sift_rc sift__rep_camps_init(struct campaign_index *ci)
+enum sift_rc sift__rep_camps_init(struct campaign_index *ci,
+                                  struct retired *ret)
 {
     memset(ci, 0, sizeof(*ci));
+    ci->ret = ret;
     ci->heads = sift_calloc((size_t)BANDS << BAND_BITS, sizeof(uint32_t));
     ci->next_id = 1;
     ci->max_candidates = MAX_CANDIDATES;
     return ci->heads ? SIFT_OK : SIFT_ENOMEM;
 }
 
-static void formed_release(struct formed_index *fi);
+static void formed_free(struct formed_index *fi, struct retired *ret);
 
 void sift__rep_camps_release(struct campaign_index *ci)
 {
     sift_free(ci->c);
     sift_free(ci->links);
     sift_free(ci->heads);
-    formed_release(&ci->formed);
+    formed_free(ci->formed, NULL);
     memset(ci, 0, sizeof(*ci));
 }
 
 size_t sift__rep_camps_bytes(const struct campaign_index *ci)
 {
-    const struct formed_index *fi = &ci->formed;
+    const struct formed_index *fi = ci->formed;
+    size_t b = ci->cap * (sizeof(struct cluster) + sizeof(struct camp_link)) +
+               BUCKETS_ALL * sizeof(uint32_t);
 
-    return ci->cap * (sizeof(struct cluster) + sizeof(struct camp_link)) +
-           BUCKETS_ALL * sizeof(uint32_t) +
-           (fi->head ? BUCKETS_ALL * (sizeof(struct fbucket) + sizeof(uint32_t))
-                     : 0) +
-           fi->cap * sizeof(uint64_t) +
-           fi->owner_cap * sizeof(struct owner_slot);
+    if (fi != NULL)
+        b += sizeof(*fi) +
+             BUCKETS_ALL * (sizeof(struct fbucket) + sizeof(uint32_t)) +
+             fi->cap * sizeof(uint64_t) +
+             fi->owner_cap * sizeof(struct owner_slot);
+    return b;
 }
 
 static void link_cluster(struct campaign_index *ci, uint32_t ix)
@@ -339,13 +343,25 @@ static long chains_find(const struct campaign_index *ci, uint64_t fp,
 /* ---- the formed campaigns' buckets ----------------------------------------
  */
 
-static void formed_release(struct formed_index *fi)
+/* Free an index and its arrays, or retire them when ret is not NULL
+ * (it was published: readers may hold it). NULL: nothing. */
+static void formed_free(struct formed_index *fi, struct retired *ret)
 {
-    sift_free(fi->fp);
-    sift_free(fi->head);
-    sift_free(fi->room);
-    sift_free(fi->owner);
-    memset(fi, 0, sizeof(*fi));
+    if (fi == NULL)
+        return;
+    if (ret == NULL) {
+        sift_free(fi->fp);
+        sift_free(fi->head);
+        sift_free(fi->room);
+        sift_free(fi->owner);
+        sift_free(fi);
+        return;
+    }
+    sift__rep_retire(ret, fi->fp);
+    sift__rep_retire(ret, fi->head);
+    sift__rep_retire(ret, fi->room);
+    sift__rep_retire(ret, fi->owner);
+    sift__rep_retire(ret, fi);
 }
 
 /* The 68 buckets a campaign is filed under: in each band, its value and
@@ -390,12 +406,16 @@ static int arena_reserve(struct formed_index *fi, size_t more)
         cap = fi->len + more;
     if (cap > UINT32_MAX)
         cap = UINT32_MAX;
-    v = sift_realloc(fi->fp, cap * sizeof(*v));
+    /* New, not realloc: readers may hold the old array (retired). */
+    v = sift_malloc(cap * sizeof(*v));
     if (v == NULL)
         return -1;
-    fi->fp = v;
-    fi->cap = cap;
     advise_huge(v, cap * sizeof(*v));
+    if (fi->len > 0)
+        memcpy(v, fi->fp, fi->len * sizeof(*v));
+    sift__rep_retire(fi->ret, fi->fp);
+    PUB(fi->fp, v); /* before its size: reputation_int.h */
+    PUB(fi->cap, cap);
     return 0;
 }
 
@@ -410,22 +430,30 @@ static int bucket_push(struct formed_index *fi, uint32_t bid, uint64_t fp)
             return -1;
         memcpy(fi->fp + fi->len, fi->fp + h->off, h->n * sizeof(*fi->fp));
         fi->waste += fi->room[bid];
-        h->off = (uint32_t)fi->len;
         fi->room[bid] = (uint32_t)room;
+        /* Readers see a bucket move whole: its new run is written before
+         * its offset, and kept inside fp[]'s size. */
+        PUB(h->off, (uint32_t)fi->len);
         fi->len += room;
     }
-    fi->fp[h->off + h->n++] = fp;
+    fi->fp[h->off + h->n] = fp;
+    PUB(h->n, h->n + 1);
     return 0;
+}
+
+static size_t owner_slot_in(const struct owner_slot *t, size_t cap, uint64_t fp)
+{
+    size_t mask = cap - 1, i;
+
+    for (i = sift__rep_mix(fp) & mask; t[i].fp != 0 && t[i].fp != fp;
+         i = (i + 1) & mask)
+        ;
+    return i;
 }
 
 static size_t owner_slot_of(const struct formed_index *fi, uint64_t fp)
 {
-    size_t mask = fi->owner_cap - 1, i;
-
-    for (i = sift__rep_mix(fp) & mask;
-         fi->owner[i].fp != 0 && fi->owner[i].fp != fp; i = (i + 1) & mask)
-        ;
-    return i;
+    return owner_slot_in(fi->owner, fi->owner_cap, fp);
 }
 
 /* fp belongs to cluster ix; the oldest (lowest) cluster is kept. */
@@ -435,18 +463,15 @@ static int owner_put(struct formed_index *fi, uint64_t fp, uint32_t ix)
 
     if ((fi->owner_n + 1) * 2 > fi->owner_cap) {
         size_t cap = fi->owner_cap ? fi->owner_cap * 2 : 64;
-        struct owner_slot *old = fi->owner;
-        size_t old_cap = fi->owner_cap;
-        fi->owner = sift_calloc(cap, sizeof(*fi->owner));
-        if (fi->owner == NULL) {
-            fi->owner = old;
+        struct owner_slot *t = sift_calloc(cap, sizeof(*t));
+        if (t == NULL)
             return -1;
-        }
-        fi->owner_cap = cap;
-        for (size_t j = 0; j < old_cap; j++)
-            if (old[j].fp != 0)
-                fi->owner[owner_slot_of(fi, old[j].fp)] = old[j];
-        sift_free(old);
+        for (size_t j = 0; j < fi->owner_cap; j++)
+            if (fi->owner[j].fp != 0)
+                t[owner_slot_in(t, cap, fi->owner[j].fp)] = fi->owner[j];
+        sift__rep_retire(fi->ret, fi->owner);
+        PUB(fi->owner, t); /* filled, then published, then its size */
+        PUB(fi->owner_cap, cap);
     }
     e = &fi->owner[owner_slot_of(fi, fp)];
     if (e->fp == 0) {
@@ -459,10 +484,27 @@ static int owner_put(struct formed_index *fi, uint64_t fp, uint32_t ix)
     return 0;
 }
 
-/* The cluster of a fingerprint in the buckets (always there). */
-static long owner_get(const struct formed_index *fi, uint64_t fp)
+/* The cluster of a fingerprint in the buckets (always there, but a
+ * reader without the lock may see a table mid-change: *bad then). */
+static long owner_get(const struct formed_index *fi, uint64_t fp, bool *bad)
 {
-    return (long)fi->owner[owner_slot_of(fi, fp)].ix1 - 1;
+    size_t cap = RD(fi->owner_cap), mask, i;
+    const struct owner_slot *t = RD(fi->owner);
+
+    if (cap == 0 || t == NULL) {
+        *bad = true;
+        return -1;
+    }
+    mask = cap - 1;
+    i = sift__rep_mix(fp) & mask;
+    for (size_t probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
+        if (t[i].fp == fp)
+            return (long)t[i].ix1 - 1;
+        if (t[i].fp == 0)
+            break;
+    }
+    *bad = true;
+    return -1;
 }
 
 static int formed_put(struct formed_index *fi, uint32_t ix, uint64_t fp)
@@ -483,48 +525,52 @@ static int formed_put(struct formed_index *fi, uint32_t ix, uint64_t fp)
  * it holds. -1 on ENOMEM, when the old index stays. */
 static int formed_rebuild(struct campaign_index *ci)
 {
-    struct formed_index fi;
+    struct formed_index *nf = sift_calloc(1, sizeof(*nf)), *old;
     uint32_t bid[FILED];
     size_t len = 0;
 
-    memset(&fi, 0, sizeof(fi));
-    fi.head = sift_calloc(BUCKETS_ALL, sizeof(*fi.head));
-    fi.room = sift_calloc(BUCKETS_ALL, sizeof(*fi.room));
-    if (fi.head == NULL || fi.room == NULL)
+    if (nf == NULL)
+        return -1;
+    nf->head = sift_calloc(BUCKETS_ALL, sizeof(*nf->head));
+    nf->room = sift_calloc(BUCKETS_ALL, sizeof(*nf->room));
+    if (nf->head == NULL || nf->room == NULL)
         goto enomem;
     for (size_t i = 0; i < ci->n; i++) {
         if (ci->c[i].id == 0)
             continue;
         filed_buckets(ci->c[i].fp, bid);
         for (unsigned k = 0; k < FILED; k++)
-            fi.head[bid[k]].n++;
+            nf->head[bid[k]].n++;
     }
     for (size_t b = 0; b < BUCKETS_ALL; b++) {
-        uint32_t n = fi.head[b].n;
+        uint32_t n = nf->head[b].n;
         size_t room = n ? (size_t)n + n / 4 + 1 : 0;
         if (len + room > UINT32_MAX)
             goto enomem;
-        fi.head[b].off = (uint32_t)len;
-        fi.head[b].n = 0;
-        fi.room[b] = (uint32_t)room;
+        nf->head[b].off = (uint32_t)len;
+        nf->head[b].n = 0;
+        nf->room[b] = (uint32_t)room;
         len += room;
     }
-    if (arena_reserve(&fi, len + len / 16 + 64) != 0)
+    if (arena_reserve(nf, len + len / 16 + 64) != 0)
         goto enomem;
-    fi.len = len;
+    nf->len = len;
     for (size_t i = 0; i < ci->n; i++) {
         if (ci->c[i].id == 0)
             continue;
-        if (formed_put(&fi, (uint32_t)i, ci->c[i].fp) != 0)
+        if (formed_put(nf, (uint32_t)i, ci->c[i].fp) != 0)
             goto enomem; /* the room is there: only the owner table */
     }
-    __atomic_store_n(&ci->hint_head, NULL, __ATOMIC_RELAXED);
-    formed_release(&ci->formed);
-    ci->formed = fi;
-    __atomic_store_n(&ci->hint_head, fi.head, __ATOMIC_RELAXED);
+    /* Built unpublished (ret NULL: its old arrays freed at once); now
+     * published whole, and the old one retired. */
+    nf->ret = ci->ret;
+    old = ci->formed;
+    PUB(ci->formed, nf);
+    __atomic_store_n(&ci->hint_head, nf->head, __ATOMIC_RELAXED);
+    formed_free(old, ci->ret);
     return 0;
 enomem:
-    formed_release(&fi);
+    formed_free(nf, NULL);
     return -1;
 }
 
@@ -533,9 +579,9 @@ enomem:
  * rebuilt when a quarter of it is holes. */
 static void formed_add(struct campaign_index *ci, uint32_t ix)
 {
-    struct formed_index *fi = &ci->formed;
+    struct formed_index *fi = ci->formed;
 
-    if (fi->head == NULL) {
+    if (fi == NULL) {
         formed_rebuild(ci); /* puts ix too */
         return;
     }
@@ -548,13 +594,13 @@ static void formed_add(struct campaign_index *ci, uint32_t ix)
  * whose cluster is looked up only when it could win. */
 static inline void consider(const struct formed_index *fi, uint64_t s,
                             unsigned d, long *best, unsigned *best_d,
-                            uint64_t *best_fp)
+                            uint64_t *best_fp, bool *bad)
 {
     long ix;
 
     if (d > *best_d || (d == *best_d && s == *best_fp))
         return;
-    ix = owner_get(fi, s);
+    ix = owner_get(fi, s, bad);
     if (d < *best_d || ix < *best) {
         *best = ix;
         *best_d = d;
@@ -569,27 +615,41 @@ static inline void consider(const struct formed_index *fi, uint64_t s,
  * prefetched), then each run is tested in order.
  */
 __attribute__((target_clones("popcnt", "default"))) static long
-formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance)
+formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance,
+            bool *bad)
 {
-    const struct formed_index *fi = &ci->formed;
+    const struct formed_index *fi = RD(ci->formed);
     struct fbucket h[BANDS];
     unsigned best_d = 65;
     uint64_t best_fp = 0;
     long best = -1;
+    size_t cap;
+    const uint64_t *arr;
 
-    if (fi->n == 0)
+    if (fi == NULL || RD(fi->n) == 0)
         return -1;
-    for (int b = 0; b < BANDS; b++)
-        h[b] = fi->head[((size_t)b << BAND_BITS) | band(fp, b)];
+    /* fp[]'s size before fp[] (reputation_int.h); each run inside it. */
+    cap = RD(fi->cap);
+    arr = RD(fi->fp);
+    for (int b = 0; b < BANDS; b++) {
+        const struct fbucket *hb =
+            &fi->head[((size_t)b << BAND_BITS) | band(fp, b)];
+        h[b].off = RD(hb->off);
+        h[b].n = RD(hb->n);
+        if ((size_t)h[b].off + h[b].n > cap) {
+            *bad = true;
+            return -1;
+        }
+    }
     for (int b = 0; b < BANDS; b++)
         for (uint32_t j = 0; j < h[b].n; j += 8)
-            __builtin_prefetch(fi->fp + h[b].off + j);
+            __builtin_prefetch(arr + h[b].off + j);
     for (int b = 0; b < BANDS; b++) {
-        const uint64_t *s = fi->fp + h[b].off;
+        const uint64_t *s = arr + h[b].off;
         for (uint32_t j = 0; j < h[b].n; j++) {
             unsigned d = (unsigned)__builtin_popcountll(s[j] ^ fp);
             if (__builtin_expect(d <= distance, 0))
-                consider(fi, s[j], d, &best, &best_d, &best_fp);
+                consider(fi, s[j], d, &best, &best_d, &best_fp, bad);
         }
     }
     return best;
@@ -607,11 +667,11 @@ void sift__rep_camps_prefetch(const struct campaign_index *ci, uint64_t fp)
 }
 
 long sift__rep_camps_find(const struct campaign_index *ci, uint64_t fp,
-                          unsigned distance, bool formed_only)
+                          unsigned distance, bool formed_only, bool *bad)
 {
-    if (fp == 0 || ci->n == 0)
+    if (fp == 0 || RD(ci->n) == 0)
         return -1;
-    return formed_only ? formed_find(ci, fp, distance)
+    return formed_only ? formed_find(ci, fp, distance, bad)
                        : chains_find(ci, fp, distance);
 }
 
@@ -646,8 +706,10 @@ static void compact(struct campaign_index *ci)
     if (formed_rebuild(ci) != 0) {
         /* it names clusters that moved; the next campaign to form
          * rebuilds */
+        struct formed_index *old = ci->formed;
         __atomic_store_n(&ci->hint_head, NULL, __ATOMIC_RELAXED);
-        formed_release(&ci->formed);
+        PUB(ci->formed, NULL);
+        formed_free(old, ci->ret);
     }
 }
 
@@ -663,22 +725,30 @@ static long cluster_new(struct campaign_index *ci, uint64_t fp, int64_t time)
         if (cap > UINT32_MAX - 1)
             return -1;
         struct camp_link *l;
-        v = sift_realloc(ci->c, cap * sizeof(*v));
+        /* The clusters: new, not realloc (readers may hold the old array,
+         * retired); the links only the writer reads. */
+        v = sift_malloc(cap * sizeof(*v));
         if (v == NULL)
             return -1;
-        ci->c = v;
         l = sift_realloc(ci->links, cap * sizeof(*l));
-        if (l == NULL)
+        if (l == NULL) {
+            sift_free(v);
             return -1;
+        }
         ci->links = l;
-        ci->cap = cap;
+        if (ci->n > 0)
+            memcpy(v, ci->c, ci->n * sizeof(*v));
+        sift__rep_retire(ci->ret, ci->c);
+        PUB(ci->c, v); /* before its size: reputation_int.h */
+        PUB(ci->cap, cap);
     }
     c = &ci->c[ci->n];
     memset(c, 0, sizeof(*c));
     c->fp = fp;
     c->first_seen = c->last_seen = time;
     link_cluster(ci, (uint32_t)ci->n);
-    return (long)ci->n++;
+    PUB(ci->n, ci->n + 1);
+    return (long)ci->n - 1;
 }
 
 bool sift__rep_camps_member(struct cluster *c, uint64_t key)
@@ -715,7 +785,8 @@ enum sift_rc sift__rep_camps_add(struct sift_reputation *rep, uint64_t key,
     struct cluster *c;
     long ix;
 
-    ix = sift__rep_camps_find(ci, fp, rep->opts.campaign_distance, false);
+    ix = sift__rep_camps_find(ci, fp, rep->opts.campaign_distance, false,
+                              &(bool){false});
     if (ix >= 0 && !may_form && ci->c[ix].id != 0)
         return SIFT_OK; /* loading: the store's counts stand */
     if (ix < 0)
@@ -756,10 +827,10 @@ enum sift_rc sift_reputation_add_message(struct sift_reputation *rep,
         return SIFT_OK;
     if (when <= 0)
         when = (int64_t)time(NULL);
-    pthread_rwlock_wrlock(&rep->rw);
+    sift__rep_write_begin(rep);
     rc = sift__rep_camps_add(rep, sift__rep_key(key, strlen(key)), fp, when,
                              true, campaign, formed);
-    pthread_rwlock_unlock(&rep->rw);
+    sift__rep_write_end(rep);
     return rc;
 }
 

@@ -16,8 +16,23 @@
  *   pool of at most 64 words; one ring of at most RING_MAX calls per
  *   caller; at most MEMBERS_EXACT keys and a small Bloom filter per
  *   campaign.
- * - All writes hold rw for writing; sift_reputation_assess() holds it for
- *   reading and never allocates.
+ * - All writes go through sift__rep_write_begin() and _end(): they hold
+ *   rw for writing and keep seq odd meanwhile.
+ * - sift_reputation_assess() and _many() first read without the lock:
+ *   inside a read section (util/readers.h), between two loads of seq that
+ *   must be equal and even (a seqlock). What a writer changes in place is
+ *   then at worst read torn and the pass discarded; what it replaces (a
+ *   table that grew, an index rebuilt, a removed entry's text) is retired,
+ *   not freed, and freed only after every reader inside has left
+ *   (sift__readers_wait()). So a reader never touches freed memory. For
+ *   every index it follows it checks the bound of the array it has, and
+ *   gives up (to the locked path) when one is off.
+ * - Arrays readers follow only grow, and a writer publishes a new one
+ *   before its larger capacity (release stores), while readers load the
+ *   capacity before the array (acquire): a capacity a reader holds never
+ *   exceeds the array it holds.
+ * - On the locked path (rw for reading) the same code runs, and its
+ *   checks always pass.
  */
 #ifndef SIFT_REPUTATION_INT_H
 #define SIFT_REPUTATION_INT_H
@@ -30,6 +45,22 @@
 
 #define KEY_HASHED (1ull << 63)
 
+/* Blocks replaced under the write lock, freed at sift__rep_write_end()
+ * once no reader can hold them. */
+struct retired {
+    void **p;
+    size_t n, cap;
+};
+
+/* Retire p (NULL: nothing). If the list cannot grow, wait for the readers
+ * and free p at once. */
+void sift__rep_retire(struct retired *r, void *p);
+
+/* A load that is read once (a bound, an index, a pointer) and a publish
+ * for the lock-free readers. */
+#define RD(x)     __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
+#define PUB(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELEASE)
+
 /* ---- the word pool: size classes of 8 << c 32-bit words ------------ */
 
 #define POOL_CLASSES 5 /* 8, 16, 32, 64, 128 words */
@@ -38,6 +69,7 @@ struct word_pool {
     uint32_t *w;
     size_t len, cap;                  /* in words; word 0 is never handed out */
     uint32_t free_head[POOL_CLASSES]; /* free lists through word 0 */
+    struct retired *ret;              /* the index's */
 };
 
 /* Offset of a fresh block of class c (0 on ENOMEM). w may move. */
@@ -72,6 +104,7 @@ struct num_table {
     void *mem;
     size_t cap, n;
     unsigned bits;
+    struct retired *ret;
 };
 
 /* ---- lists ----------------------------------------------------------- */
@@ -103,6 +136,7 @@ struct list_index {
     struct trie_node *nodes; /* [0] E.164 root, [1] national root */
     size_t n_nodes, cap_nodes;
     uint32_t misc_head; /* country and type entries */
+    struct retired *ret;
 };
 
 /* ---- calls ------------------------------------------------------------ */
@@ -125,6 +159,7 @@ struct call_table {
     struct call_slot *slots;
     size_t cap, n;
     unsigned bits;
+    struct retired *ret;
 };
 
 /* ---- campaigns -------------------------------------------------------- */
@@ -184,12 +219,15 @@ struct formed_index {
     struct owner_slot *owner;  /* open addressing by fingerprint */
     size_t owner_cap, owner_n; /* owner_cap a power of two */
     size_t n;                  /* campaigns held */
+    struct retired *ret;       /* NULL while being built, unpublished */
 };
 
 struct campaign_index {
     struct cluster *c;
     struct camp_link *links; /* parallel to c */
-    struct formed_index formed;
+    /* The formed campaigns' index: replaced whole by a rebuild (the old
+     * one retired), otherwise grown in place. */
+    struct formed_index *formed;
     size_t n, cap;
     size_t n_formed;
     uint32_t *heads; /* BANDS << BAND_BITS chain heads */
@@ -199,6 +237,7 @@ struct campaign_index {
     struct fbucket *hint_head;
     int64_t next_id;
     size_t max_candidates;
+    struct retired *ret;
 };
 
 /* ---- the whole ---------------------------------------------------------- */
@@ -207,12 +246,20 @@ struct sift_reputation {
     struct sift_reputation_opts opts;
     double half_life; /* seconds */
     pthread_rwlock_t rw;
+    uint64_t seq;           /* odd while a writer changes the index */
+    uint64_t locked_reads;  /* reads that fell back to the lock (stats) */
+    struct retired retired; /* written under rw only */
     struct word_pool pool;
     struct num_table nums;
     struct list_index lists;
     struct call_table calls;
     struct campaign_index camps;
 };
+
+/* Take rw for writing and make seq odd; make it even again, release rw,
+ * then free what was retired once the readers inside have left. */
+void sift__rep_write_begin(struct sift_reputation *rep);
+void sift__rep_write_end(struct sift_reputation *rep);
 
 /* Keys and fingerprints. */
 uint64_t sift__rep_key(const char *s, size_t len);
@@ -229,8 +276,10 @@ static inline uint64_t sift__rep_mix(uint64_t x)
 }
 
 /* Number table (callers hold the lock). */
+/* Both readers (with or without the lock) and writers; *bad is set when
+ * the table looks torn (only without the lock). */
 const struct num_slot *sift__rep_num_find(const struct num_table *t,
-                                          uint64_t key);
+                                          uint64_t key, bool *bad);
 /* Start reading key's slot (start_reads in reputation_assess.c); both
  * may be called without the lock. */
 void sift__rep_num_prefetch(const struct num_table *t, uint64_t key);
@@ -242,7 +291,9 @@ void sift__rep_lists_release(struct list_index *li);
 enum sift_rc sift__rep_lists_add(struct list_index *li,
                                  const struct sift_list_entry *e);
 void sift__rep_lists_remove(struct list_index *li, int64_t id);
-void sift__rep_lists_assess(const struct list_index *li,
+/* The read parts return false when what they read was torn (without
+ * the lock): the caller then reads again under it. */
+bool sift__rep_lists_assess(const struct list_index *li,
                             const struct sift_number *caller,
                             uint64_t caller_key,
                             const struct sift_number *callee,
@@ -253,16 +304,17 @@ void sift__rep_calls_release(struct call_table *t);
 enum sift_rc sift__rep_calls_add(struct sift_reputation *rep, uint64_t caller,
                                  uint64_t callee, int64_t time,
                                  int32_t duration);
-void sift__rep_calls_assess(const struct sift_reputation *rep, uint64_t caller,
+bool sift__rep_calls_assess(const struct sift_reputation *rep, uint64_t caller,
                             uint64_t callee, int64_t now,
                             struct sift_rep_facts *out);
 
-enum sift_rc sift__rep_camps_init(struct campaign_index *ci);
+enum sift_rc sift__rep_camps_init(struct campaign_index *ci,
+                                  struct retired *ret);
 void sift__rep_camps_release(struct campaign_index *ci);
 /* The nearest cluster within the distance (formed ones only when
  * formed_only), or -1. */
 long sift__rep_camps_find(const struct campaign_index *ci, uint64_t fp,
-                          unsigned distance, bool formed_only);
+                          unsigned distance, bool formed_only, bool *bad);
 /* Start reading the buckets a search for fp will read (no lock
  * needed). */
 void sift__rep_camps_prefetch(const struct campaign_index *ci, uint64_t fp);

@@ -75,18 +75,36 @@ static size_t exact_at(uint64_t key, size_t cap)
     return (size_t)(sift__rep_mix(key) & (cap - 1));
 }
 
-static const struct exact_slot *exact_find(const struct list_index *li,
-                                           uint64_t key)
+/* What a reader uses of the index: each array with the bound it may
+ * index (reputation_int.h: the bound loaded first). bad is set when an
+ * index read from the arrays is out of its bound (a torn read). */
+struct view {
+    const struct list_rec *recs;
+    size_t n_recs;
+    const struct trie_node *nodes;
+    size_t n_nodes;
+    const struct exact_slot *exact;
+    size_t exact_cap;
+    bool bad;
+};
+
+static const struct exact_slot *exact_find(struct view *v, uint64_t key)
 {
-    if (li->exact_cap == 0 || key == 0)
+    size_t mask, i;
+
+    if (v->exact_cap == 0 || v->exact == NULL || key == 0)
         return NULL;
-    for (size_t i = exact_at(key, li->exact_cap);;
-         i = (i + 1) & (li->exact_cap - 1)) {
-        if (li->exact[i].key == key)
-            return &li->exact[i];
-        if (li->exact[i].key == 0)
+    mask = v->exact_cap - 1;
+    i = exact_at(key, v->exact_cap);
+    for (size_t probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
+        uint64_t k = v->exact[i].key;
+        if (k == key)
+            return &v->exact[i];
+        if (k == 0)
             return NULL;
     }
+    v->bad = true;
+    return NULL;
 }
 
 static struct exact_slot *exact_get(struct list_index *li, uint64_t key)
@@ -106,9 +124,9 @@ static struct exact_slot *exact_get(struct list_index *li, uint64_t key)
                 ;
             t[i] = li->exact[j];
         }
-        sift_free(li->exact);
-        li->exact = t;
-        li->exact_cap = cap;
+        sift__rep_retire(li->ret, li->exact);
+        PUB(li->exact, t); /* before its size: reputation_int.h */
+        PUB(li->exact_cap, cap);
     }
     for (i = exact_at(key, li->exact_cap);; i = (i + 1) & (li->exact_cap - 1)) {
         if (li->exact[i].key == key)
@@ -136,14 +154,20 @@ static uint32_t trie_get(struct list_index *li, uint32_t root,
         if (li->nodes[n].child[d] == 0) {
             if (li->n_nodes == li->cap_nodes) {
                 size_t cap = li->cap_nodes * 2;
-                struct trie_node *v = sift_realloc(li->nodes, cap * sizeof(*v));
-                if (v == NULL || cap > UINT32_MAX)
+                struct trie_node *v;
+                if (cap > UINT32_MAX ||
+                    (v = sift_malloc(cap * sizeof(*v))) == NULL)
                     return 0;
-                li->nodes = v;
+                memcpy(v, li->nodes, li->n_nodes * sizeof(*v));
+                sift__rep_retire(li->ret, li->nodes);
+                PUB(li->nodes, v);
                 li->cap_nodes = cap;
             }
+            /* The node complete, then counted, then linked: a reader
+             * that reaches it finds it whole. */
             memset(&li->nodes[li->n_nodes], 0, sizeof(li->nodes[0]));
-            li->nodes[n].child[d] = (uint32_t)li->n_nodes++;
+            PUB(li->n_nodes, li->n_nodes + 1);
+            PUB(li->nodes[n].child[d], (uint32_t)(li->n_nodes - 1));
         }
         n = li->nodes[n].child[d];
     }
@@ -209,10 +233,13 @@ enum sift_rc sift__rep_lists_add(struct list_index *li,
         return SIFT_EINVAL;
     if (li->n_recs == li->cap_recs) {
         size_t cap = li->cap_recs ? li->cap_recs * 2 : 16;
-        struct list_rec *v = sift_realloc(li->recs, cap * sizeof(*v));
+        struct list_rec *v = sift_malloc(cap * sizeof(*v));
         if (v == NULL)
             return SIFT_ENOMEM;
-        li->recs = v;
+        if (li->n_recs > 0)
+            memcpy(v, li->recs, li->n_recs * sizeof(*v));
+        sift__rep_retire(li->ret, li->recs);
+        PUB(li->recs, v);
         li->cap_recs = cap;
     }
     ix = (uint32_t)li->n_recs;
@@ -248,9 +275,11 @@ enum sift_rc sift__rep_lists_add(struct list_index *li,
                         : 0;
     r->type_code = code;
     r->next = *head;
-    *head = ix + 1;
-    li->n_recs++;
-    li->n_live++;
+    /* The record complete, then counted, then linked (reputation_int.h):
+     * readers bound record indexes by n_recs. */
+    PUB(li->n_recs, li->n_recs + 1);
+    PUB(*head, ix + 1);
+    PUB(li->n_live, li->n_live + 1);
     return SIFT_OK;
 }
 
@@ -258,8 +287,8 @@ void sift__rep_lists_remove(struct list_index *li, int64_t id)
 {
     for (size_t i = 0; i < li->n_recs; i++)
         if (li->recs[i].pub.id == id && !li->recs[i].removed) {
-            li->recs[i].removed = true;
-            li->n_live--;
+            PUB(li->recs[i].removed, true);
+            PUB(li->n_live, li->n_live - 1);
         }
 }
 
@@ -295,11 +324,18 @@ static bool misc_matches(const struct list_rec *r,
            (int)caller->type == r->type_code;
 }
 
-static void consider(const struct list_index *li, uint32_t head, struct best *b)
+static void consider(struct view *v, uint32_t head, struct best *b)
 {
-    for (uint32_t i = head; i != 0; i = li->recs[i - 1].next) {
-        const struct list_rec *r = &li->recs[i - 1];
+    size_t steps = 0;
+
+    for (uint32_t i = head; i != 0; i = v->recs[i - 1].next) {
+        const struct list_rec *r;
         int rank;
+        if (i > v->n_recs || ++steps > v->n_recs) {
+            v->bad = true; /* a link read mid-change */
+            return;
+        }
+        r = &v->recs[i - 1];
         if (r->removed || (r->pub.expires != 0 && r->pub.expires <= b->now))
             continue;
         if (r->callee_key != 0 && r->callee_key != b->callee_key)
@@ -318,7 +354,7 @@ static void consider(const struct list_index *li, uint32_t head, struct best *b)
 }
 
 /* The trie path of digits under root, longest prefix considered first. */
-static void walk(const struct list_index *li, uint32_t root, const char *digits,
+static void walk(struct view *v, uint32_t root, const char *digits,
                  struct best *b)
 {
     uint32_t path[SIFT_KEY_MAX];
@@ -329,16 +365,20 @@ static void walk(const struct list_index *li, uint32_t root, const char *digits,
         unsigned d = (unsigned)(*p - '0');
         if (d > 9)
             break;
-        node = li->nodes[node].child[d];
+        node = v->nodes[node].child[d];
         if (node == 0)
             break;
+        if (node >= v->n_nodes) {
+            v->bad = true;
+            return;
+        }
         path[n++] = node;
     }
     while (n > 0)
-        consider(li, li->nodes[path[--n]].head, b);
+        consider(v, v->nodes[path[--n]].head, b);
 }
 
-void sift__rep_lists_assess(const struct list_index *li,
+bool sift__rep_lists_assess(const struct list_index *li,
                             const struct sift_number *caller,
                             uint64_t caller_key,
                             const struct sift_number *callee,
@@ -347,24 +387,36 @@ void sift__rep_lists_assess(const struct list_index *li,
 {
     struct best b = {caller, callee, callee_key, now, 0, NULL};
     const struct exact_slot *s;
+    struct view v;
 
-    if (li->n_live == 0)
-        return;
-    s = exact_find(li, caller_key);
+    if (RD(li->n_live) == 0)
+        return true;
+    /* Each bound before its array (reputation_int.h). */
+    v.n_recs = RD(li->n_recs);
+    v.recs = RD(li->recs);
+    v.n_nodes = RD(li->n_nodes);
+    v.nodes = RD(li->nodes);
+    v.exact_cap = RD(li->exact_cap);
+    v.exact = RD(li->exact);
+    v.bad = false;
+    s = exact_find(&v, caller_key);
     if (s != NULL)
-        consider(li, s->head, &b);
+        consider(&v, s->head, &b);
     if (caller != NULL && caller->status == SIFT_NUMBER_OK) {
         char national[SIFT_NUMBER_MAX_NSN + 2];
-        walk(li, 0, caller->e164 + 1, &b);
+        walk(&v, 0, caller->e164 + 1, &b);
         national[0] = '0';
         sift__strlcpy(national + 1, caller->nsn, sizeof(national) - 1);
-        walk(li, 1, national, &b);
+        walk(&v, 1, national, &b);
     }
-    consider(li, li->misc_head, &b);
+    consider(&v, RD(li->misc_head), &b);
+    if (v.bad)
+        return false;
     if (b.rec == NULL)
-        return;
+        return true;
     out->list = b.rec->pub;
     out->allowed = b.rank == 4 || b.rank == 2;
     out->blocked = !out->allowed;
     out->allowed_by_callee = b.rank == 4;
+    return true;
 }

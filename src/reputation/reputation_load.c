@@ -61,11 +61,11 @@ static int on_campaign(void *vctx, const struct sift_campaign *c)
         ctx->ids = b;
         ctx->cap = cap;
     }
-    pthread_rwlock_wrlock(&rep->rw);
+    sift__rep_write_begin(rep);
     ix = sift__rep_camps_put(rep, c);
     if (ix >= 0 && (int64_t)rep->camps.c[ix].n_numbers < c->n_numbers)
         rep->camps.c[ix].n_numbers = (uint32_t)c->n_numbers;
-    pthread_rwlock_unlock(&rep->rw);
+    sift__rep_write_end(rep);
     if (ix == -1)
         goto nomem;
     if (ix >= 0) {
@@ -91,7 +91,7 @@ static int on_member(void *vctx, int64_t campaign, const char *key,
 
     (void)campaign;
     (void)time;
-    pthread_rwlock_wrlock(&m->rep->rw);
+    sift__rep_write_begin(m->rep);
     c = &m->rep->camps.c[m->ix];
     if (c->n_exact < MEMBERS_EXACT) {
         /* The store's count stands: the members only name the numbers
@@ -100,7 +100,7 @@ static int on_member(void *vctx, int64_t campaign, const char *key,
         sift__rep_camps_member(c, sift__rep_key(key, strlen(key)));
         c->n_numbers = n > c->n_exact ? n : c->n_exact;
     }
-    pthread_rwlock_unlock(&m->rep->rw);
+    sift__rep_write_end(m->rep);
     return 0;
 }
 
@@ -115,11 +115,11 @@ static int on_call(void *vctx, const struct sift_call *c)
     if (rc == SIFT_OK && c->fingerprint != 0 && c->from && c->from[0]) {
         int64_t campaign = 0;
         bool formed = false;
-        pthread_rwlock_wrlock(&rep->rw);
+        sift__rep_write_begin(rep);
         rc = sift__rep_camps_add(rep, sift__rep_key(c->from, strlen(c->from)),
                                  c->fingerprint, c->time, false, &campaign,
                                  &formed);
-        pthread_rwlock_unlock(&rep->rw);
+        sift__rep_write_end(rep);
     }
     ctx->rc = rc == SIFT_ENOMEM ? rc : SIFT_OK;
     return ctx->rc != SIFT_OK;

@@ -18,6 +18,8 @@ TEST_DECLARE(reputation_campaign_search_matches_a_scan)
 TEST_DECLARE(reputation_fingerprint_matches_a_reference)
 TEST_DECLARE(reputation_assess_many_equals_assess)
 TEST_DECLARE(reputation_assess_runs_beside_writes)
+TEST_DECLARE(reputation_lock_free_reads_beside_every_write)
+TEST_DECLARE(reputation_number_key_matches_digit_by_digit)
 
 /* clang-format off */
 #define TEST_REPUTATION_ENTRIES                                                \
@@ -39,5 +41,7 @@ TEST_DECLARE(reputation_assess_runs_beside_writes)
     TEST_ENTRY(reputation_campaign_search_matches_a_scan)                      \
     TEST_ENTRY(reputation_fingerprint_matches_a_reference)                     \
     TEST_ENTRY(reputation_assess_many_equals_assess)                           \
-    TEST_ENTRY(reputation_assess_runs_beside_writes)
+    TEST_ENTRY(reputation_assess_runs_beside_writes)                           \
+    TEST_ENTRY(reputation_lock_free_reads_beside_every_write)                  \
+    TEST_ENTRY(reputation_number_key_matches_digit_by_digit)
 /* clang-format on */

@@ -16,6 +16,7 @@
 
 #include "callsift.h"
 #include "callsift/reputation.h"
+#include "reputation/reputation_int.h"
 #include "test.h"
 
 #define NOW 1764000000 /* 2025-11-24 */
@@ -959,5 +960,265 @@ TEST_IMPL(reputation_assess_runs_beside_writes)
     sift_reputation_stats(fx.rep, &st);
     ASSERT_EQ(st.numbers, 20000);
     teardown(&fx);
+    return 0;
+}
+
+/*
+ * Reads without the lock beside every kind of write. A writer grows the
+ * number table, the call table and the word pool, adds and removes list
+ * entries (exact, prefix, country: records, trie nodes, the exact table),
+ * and adds messages until campaigns form, the formed index is rebuilt and
+ * the candidates are compacted (their cap lowered to 200). Two readers
+ * meanwhile assess watched numbers one at a time and in batches. Under
+ * the sanitizer build a read of a block freed too early or past an
+ * array's end fails the test; in any build, a watched number's reporters
+ * must never go down (a torn read let through would show), and a lone
+ * reader on an idle index must never need the lock.
+ */
+#define WATCHED 8
+
+struct stress {
+    struct sift_reputation *rep;
+    struct sift_number watched[WATCHED];
+    uint64_t fps[4];
+    volatile int stop;
+    unsigned long reads, regressions;
+};
+
+static void *stress_reader(void *varg)
+{
+    struct stress *st = varg;
+    unsigned last[WATCHED] = {0};
+    struct sift_rep_query q[WATCHED];
+    struct sift_rep_facts f, many[WATCHED];
+
+    for (int i = 0; i < WATCHED; i++) {
+        q[i].caller = &st->watched[i];
+        q[i].sender = NULL;
+        q[i].callee = &st->watched[(i + 1) % WATCHED];
+        q[i].fp = st->fps[i % 4];
+    }
+    while (!st->stop) {
+        for (int i = 0; i < WATCHED; i++) {
+            sift_reputation_assess(st->rep, &st->watched[i], NULL,
+                                   &st->watched[0], st->fps[i % 4], NOW, &f);
+            if (f.reporters < last[i])
+                st->regressions++;
+            last[i] = f.reporters;
+        }
+        sift_reputation_assess_many(st->rep, q, WATCHED, NOW, many);
+        for (int i = 0; i < WATCHED; i++) {
+            if (many[i].reporters < last[i])
+                st->regressions++;
+            last[i] = many[i].reporters;
+        }
+        st->reads += 2 * WATCHED;
+    }
+    return NULL;
+}
+
+/* The i-th write's report: reporter i, a scam, now (key set apart). */
+static void stress_report(struct sift_report *r, int i)
+{
+    r->reporter[0] = (uint8_t)i;
+    r->reporter[1] = (uint8_t)(i >> 8);
+    r->reporter[2] = (uint8_t)(i >> 16);
+    r->reporter[3] = 1;
+    r->category = SIFT_CAT_SCAM;
+    r->time = NOW;
+}
+
+TEST_IMPL(reputation_lock_free_reads_beside_every_write)
+{
+    struct stress st;
+    struct sift_err err = {0};
+    struct sift_reputation_stats rs;
+    struct sift_rep_facts f;
+    pthread_t th[2];
+    char key[32], text[64];
+    unsigned expected[WATCHED] = {0};
+    uint64_t x = 7;
+
+    memset(&st, 0, sizeof(st));
+    ASSERT_EQ(sift_reputation_new(&st.rep, NULL, &err), SIFT_OK);
+    st.rep->camps.max_candidates = 200;
+    for (int i = 0; i < WATCHED; i++) {
+        snprintf(key, sizeof(key), "+8170%08d", i);
+        sift_number_parse(&st.watched[i], key, strlen(key), NULL, NULL);
+    }
+    for (int i = 0; i < 4; i++)
+        st.fps[i] = rng_next(&x) | 1;
+
+    /* Alone, on an index with something in every part: no lock. */
+    {
+        struct sift_report r = {0};
+        struct sift_list_entry e = {0};
+        struct sift_call c = {0};
+        int64_t camp;
+        bool formed;
+        r.key = "+817000000000";
+        r.category = SIFT_CAT_SCAM;
+        r.time = NOW;
+        ASSERT_EQ(sift_reputation_add_report(st.rep, &r), SIFT_OK);
+        e.id = 1;
+        e.kind = SIFT_LIST_BLOCK;
+        e.match = SIFT_MATCH_PREFIX;
+        e.value = "+8170*";
+        ASSERT_EQ(sift_reputation_add_list(st.rep, &e), SIFT_OK);
+        c.from = "+817000000000";
+        c.to = "+817000000001";
+        c.time = NOW;
+        c.duration = -1;
+        ASSERT_EQ(sift_reputation_add_call(st.rep, &c), SIFT_OK);
+        for (int k = 0; k < 3; k++) {
+            snprintf(key, sizeof(key), "+8170%08d", k);
+            ASSERT_EQ(sift_reputation_add_message(st.rep, key, st.fps[0], NULL,
+                                                  NOW, &camp, &formed),
+                      SIFT_OK);
+        }
+        for (int k = 0; k < 1000; k++)
+            sift_reputation_assess(st.rep, &st.watched[k % WATCHED], NULL,
+                                   &st.watched[0], st.fps[0], NOW, &f);
+        ASSERT(f.blocked && f.campaign != 0);
+        sift_reputation_stats(st.rep, &rs);
+        ASSERT_EQ(rs.locked_reads, 0);
+    }
+
+    for (int t = 0; t < 2; t++)
+        ASSERT_EQ(pthread_create(&th[t], NULL, stress_reader, &st), 0);
+    for (int i = 0; i < 40000; i++) {
+        struct sift_report r = {0};
+        struct sift_call c = {0};
+        int64_t camp;
+        bool formed;
+
+        /* Numbers: many new ones (the table grows), and the watched ones
+         * one more reporter each now and then. */
+        stress_report(&r, i);
+        if (i % 16 == 0) {
+            snprintf(key, sizeof(key), "+8170%08d", (i / 16) % WATCHED);
+            expected[(i / 16) % WATCHED]++;
+        } else {
+            snprintf(key, sizeof(key), "+8190%08d", i);
+        }
+        r.key = key;
+        ASSERT_EQ(sift_reputation_add_report(st.rep, &r), SIFT_OK);
+        /* Calls from many callers (call table, word pool). */
+        c.from = key;
+        c.to = "+817000000001";
+        c.time = NOW - (i % 100);
+        c.duration = i % 7;
+        ASSERT_EQ(sift_reputation_add_call(st.rep, &c), SIFT_OK);
+        /* Lists: exact, prefix and country entries, some removed. */
+        if (i % 10 == 0) {
+            struct sift_list_entry e = {0};
+            e.id = 100 + i;
+            e.kind = i % 20 ? SIFT_LIST_BLOCK : SIFT_LIST_ALLOW;
+            e.match = i % 300 == 0  ? SIFT_MATCH_COUNTRY
+                      : i % 20 == 0 ? SIFT_MATCH_PREFIX
+                                    : SIFT_MATCH_EXACT;
+            if (e.match == SIFT_MATCH_COUNTRY)
+                e.value = "JP";
+            else if (e.match == SIFT_MATCH_PREFIX)
+                snprintf(text, sizeof(text), "+8170%04d*", i % 10000),
+                    e.value = text;
+            else
+                e.value = key;
+            ASSERT_EQ(sift_reputation_add_list(st.rep, &e), SIFT_OK);
+            if (i % 40 == 0)
+                sift_reputation_remove_list(st.rep, 100 + i - 10);
+        }
+        /* Messages: new texts (candidates, compacted past 200) and the
+         * watched fingerprints from new numbers (campaigns form). */
+        ASSERT_EQ(sift_reputation_add_message(
+                      st.rep, key, i % 3 ? rng_next(&x) | 1 : st.fps[i % 4],
+                      NULL, NOW, &camp, &formed),
+                  SIFT_OK);
+    }
+    st.stop = 1;
+    for (int t = 0; t < 2; t++)
+        ASSERT_EQ(pthread_join(th[t], NULL), 0);
+    ASSERT(st.reads > 0);
+    ASSERT_EQ(st.regressions, 0);
+    sift_reputation_stats(st.rep, &rs);
+    ASSERT_EQ(rs.numbers, 40000 - 40000 / 16 + WATCHED);
+    fprintf(stderr, "# %lu reads beside the writes, %llu under the lock\n",
+            st.reads, (unsigned long long)rs.locked_reads);
+    /* Each watched number as the same reports give it on an index no
+     * one reads meanwhile (the count is exact to 30 reporters, then a
+     * Bloom filter's: the same reports give the same count). */
+    {
+        struct sift_reputation *ref = NULL;
+        struct sift_rep_facts g;
+        ASSERT_EQ(sift_reputation_new(&ref, NULL, &err), SIFT_OK);
+        for (int i = 0; i < 40000; i += 16) {
+            struct sift_report r = {0};
+            stress_report(&r, i);
+            snprintf(key, sizeof(key), "+8170%08d", (i / 16) % WATCHED);
+            r.key = key;
+            if (i == 0) { /* the report made before the writes began */
+                struct sift_report r0 = {0};
+                r0.key = "+817000000000";
+                r0.category = SIFT_CAT_SCAM;
+                r0.time = NOW;
+                ASSERT_EQ(sift_reputation_add_report(ref, &r0), SIFT_OK);
+            }
+            ASSERT_EQ(sift_reputation_add_report(ref, &r), SIFT_OK);
+        }
+        for (int k = 0; k < WATCHED; k++) {
+            sift_reputation_assess(st.rep, &st.watched[k], NULL, NULL, 0, NOW,
+                                   &f);
+            sift_reputation_assess(ref, &st.watched[k], NULL, NULL, 0, NOW, &g);
+            ASSERT_EQ(f.reporters, g.reporters);
+            ASSERT(f.reporters >= 30 && f.reporters <= expected[k] + 1);
+        }
+        sift_reputation_free(ref);
+    }
+    sift_reputation_free(st.rep);
+    return 0;
+}
+
+/* sift__rep_number_key() reads eight digits at a time; it must give what
+ * the digit-by-digit reading gives (the integer, or the hash of the text
+ * when it is not 1 to 18 digits after a '+'), for every length and with
+ * a stray character anywhere. */
+static uint64_t ref_number_key(const char *p)
+{
+    uint64_t v = 0;
+    size_t i;
+
+    if (p[0] == '+' && p[1] >= '1' && p[1] <= '9') {
+        for (i = 1; i <= 18 && p[i] >= '0' && p[i] <= '9'; i++)
+            v = v * 10 + (uint64_t)(p[i] - '0');
+        if (p[i] == '\0')
+            return v;
+    }
+    return sift__rep_key(p, strlen(p));
+}
+
+TEST_IMPL(reputation_number_key_matches_digit_by_digit)
+{
+    struct sift_number n;
+    uint64_t x = 99;
+    const char odd[] = "0/:a9 ";
+
+    for (int t = 0; t < 200000; t++) {
+        size_t len = 1 + rng_next(&x) % 21, i;
+        memset(&n, 0, sizeof(n));
+        n.status = SIFT_NUMBER_OK;
+        memset(n.e164, 'x', sizeof(n.e164)); /* bytes past the NUL */
+        n.e164[0] = t % 50 ? '+' : '0';
+        for (i = 1; i < len && i < sizeof(n.e164) - 1; i++)
+            n.e164[i] = (char)('0' + rng_next(&x) % 10);
+        n.e164[i] = '\0';
+        if (t % 3 == 0)
+            n.e164[1] = (char)('1' + rng_next(&x) % 9);
+        if (t % 7 == 0 && i > 1) /* a stray character somewhere */
+            n.e164[1 + rng_next(&x) % (i - 1)] = odd[rng_next(&x) % 6];
+        if (sift__rep_number_key(&n) != ref_number_key(n.e164))
+            TEST_FAIL_("key of \"%s\" differs", n.e164);
+    }
+    n.status = SIFT_NUMBER_WITHHELD;
+    ASSERT_EQ(sift__rep_number_key(&n), 0);
     return 0;
 }
