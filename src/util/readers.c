@@ -60,14 +60,18 @@ static void after_fork_child(void)
                 atomic_store_explicit(&c->slot[i].ctr, 0, memory_order_relaxed);
             }
     pthread_mutex_init(&registry, NULL);
+    /* The registration belongs to the address space: a new one needs its
+     * own, or readers fence from now on. */
+    if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) != 0)
+        atomic_store(&sift__readers_fence, true);
 }
 
 static void init(void)
 {
     (void)pthread_key_create(&key, release);
     (void)pthread_atfork(NULL, NULL, after_fork_child);
-    /* Registration makes PRIVATE_EXPEDITED usable by this process (and
-     * is inherited by a child made by fork()). */
+    /* Registration makes PRIVATE_EXPEDITED usable by this process (a
+     * child made by fork() registers again: after_fork_child). */
     if (membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED) == 0)
         atomic_store(&sift__readers_fence, false);
 }
