@@ -35,10 +35,9 @@
 #include <stdint.h>
 
 struct sift__reader {
-    _Atomic uint64_t ctr; /* odd: inside a read section */
-    uint64_t mine;        /* the owner's copy of ctr */
-    bool used;            /* owned by a live thread (registry lock) */
-    char pad[64 - 2 * sizeof(uint64_t) - sizeof(bool)];
+    _Alignas(64) _Atomic uint64_t ctr; /* odd: inside a read section */
+    uint64_t mine;                     /* the owner's copy of ctr */
+    bool used; /* owned by a live thread (registry lock) */
 };
 
 /* This thread's slot, made on first use; NULL when none can be made (out
