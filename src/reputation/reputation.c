@@ -267,31 +267,16 @@ static int set_add(struct word_pool *p, uint32_t *ext, uint32_t fp)
 /* ---- the number table ------------------------------------------------------
  */
 
-static size_t slot_of(uint64_t key, unsigned bits)
-{
-    return (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - bits));
-}
-
 const struct num_slot *sift__rep_num_find(const struct num_table *t,
                                           uint64_t key, bool *bad)
 {
     unsigned bits = RD(t->bits);
     const struct num_slot *slots = RD(t->slots);
-    size_t mask, i;
 
     if (bits == 0 || slots == NULL || key == 0)
         return NULL;
-    mask = ((size_t)1 << bits) - 1;
-    i = slot_of(key, bits);
-    for (size_t probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
-        uint64_t k = slots[i].key;
-        if (k == key)
-            return &slots[i];
-        if (k == 0)
-            return NULL;
-    }
-    *bad = true; /* no empty slot: a table read mid-change */
-    return NULL;
+    return sift__rep_probe(slots, sizeof(*slots), ((size_t)1 << bits) - 1,
+                           sift__rep_slot_of(key, bits), key, bad);
 }
 
 /* Safe without the lock: slots and bits are read atomically and, being
@@ -303,7 +288,7 @@ void sift__rep_num_prefetch(const struct num_table *t, uint64_t key)
     unsigned bits = __atomic_load_n(&t->bits, __ATOMIC_RELAXED);
 
     if (slots != NULL && bits != 0 && key != 0)
-        __builtin_prefetch(&slots[slot_of(key, bits)]);
+        __builtin_prefetch(&slots[sift__rep_slot_of(key, bits)]);
 }
 
 static enum sift_rc num_grow(struct num_table *t)
@@ -334,7 +319,7 @@ static enum sift_rc num_grow(struct num_table *t)
         size_t i;
         if (t->slots[j].key == 0)
             continue;
-        for (i = slot_of(t->slots[j].key, bits); slots[i].key != 0;
+        for (i = sift__rep_slot_of(t->slots[j].key, bits); slots[i].key != 0;
              i = (i + 1) & mask)
             ;
         slots[i] = t->slots[j];
@@ -356,7 +341,7 @@ static struct num_slot *num_get(struct num_table *t, uint64_t key)
     if ((t->n + 1) * 4 > t->cap * 3 && num_grow(t) != SIFT_OK)
         return NULL;
     mask = t->cap - 1;
-    for (i = slot_of(key, t->bits);; i = (i + 1) & mask) {
+    for (i = sift__rep_slot_of(key, t->bits);; i = (i + 1) & mask) {
         struct num_slot *s = &t->slots[i];
         if (s->key == key)
             return s;

@@ -36,11 +36,6 @@ static uint32_t callee_fp(uint64_t key)
     return fp ? fp : 1;
 }
 
-static size_t slot_of(uint64_t key, unsigned bits)
-{
-    return (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - bits));
-}
-
 /* The caller's slot; the table is read as sift__rep_num_find() reads
  * the number table (reputation_int.h), *bad set when it looks torn. */
 static const struct call_slot *call_find(const struct call_table *t,
@@ -48,21 +43,11 @@ static const struct call_slot *call_find(const struct call_table *t,
 {
     unsigned bits = RD(t->bits);
     const struct call_slot *slots = RD(t->slots);
-    size_t mask, i;
 
     if (bits == 0 || slots == NULL || key == 0)
         return NULL;
-    mask = ((size_t)1 << bits) - 1;
-    i = slot_of(key, bits);
-    for (size_t probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
-        uint64_t k = slots[i].key;
-        if (k == key)
-            return &slots[i];
-        if (k == 0)
-            return NULL;
-    }
-    *bad = true;
-    return NULL;
+    return sift__rep_probe(slots, sizeof(*slots), ((size_t)1 << bits) - 1,
+                           sift__rep_slot_of(key, bits), key, bad);
 }
 
 /* Safe without the lock, as sift__rep_num_prefetch(): slots and bits are
@@ -73,7 +58,7 @@ void sift__rep_calls_prefetch(const struct call_table *t, uint64_t key)
     unsigned bits = __atomic_load_n(&t->bits, __ATOMIC_RELAXED);
 
     if (slots != NULL && bits != 0 && key != 0)
-        __builtin_prefetch(&slots[slot_of(key, bits)]);
+        __builtin_prefetch(&slots[sift__rep_slot_of(key, bits)]);
 }
 
 static struct call_slot *call_get(struct call_table *t, uint64_t key)
@@ -89,7 +74,7 @@ static struct call_slot *call_get(struct call_table *t, uint64_t key)
         for (size_t j = 0; j < t->cap; j++) {
             if (t->slots[j].key == 0)
                 continue;
-            for (i = slot_of(t->slots[j].key, bits); s[i].key != 0;
+            for (i = sift__rep_slot_of(t->slots[j].key, bits); s[i].key != 0;
                  i = (i + 1) & (cap - 1))
                 ;
             s[i] = t->slots[j];
@@ -99,7 +84,7 @@ static struct call_slot *call_get(struct call_table *t, uint64_t key)
         t->cap = cap;
         PUB(t->bits, bits);
     }
-    for (i = slot_of(key, t->bits);; i = (i + 1) & (t->cap - 1)) {
+    for (i = sift__rep_slot_of(key, t->bits);; i = (i + 1) & (t->cap - 1)) {
         if (t->slots[i].key == key)
             return &t->slots[i];
         if (t->slots[i].key == 0) {

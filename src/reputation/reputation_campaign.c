@@ -488,23 +488,17 @@ static int owner_put(struct formed_index *fi, uint64_t fp, uint32_t ix)
  * reader without the lock may see a table mid-change: *bad then). */
 static long owner_get(const struct formed_index *fi, uint64_t fp, bool *bad)
 {
-    size_t cap = RD(fi->owner_cap), mask, i;
-    const struct owner_slot *t = RD(fi->owner);
+    size_t cap = RD(fi->owner_cap);
+    const struct owner_slot *t = RD(fi->owner), *e = NULL;
 
-    if (cap == 0 || t == NULL) {
+    if (cap != 0 && t != NULL)
+        e = sift__rep_probe(t, sizeof(*t), cap - 1,
+                            sift__rep_mix(fp) & (cap - 1), fp, bad);
+    if (e == NULL) {
         *bad = true;
         return -1;
     }
-    mask = cap - 1;
-    i = sift__rep_mix(fp) & mask;
-    for (size_t probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
-        if (t[i].fp == fp)
-            return (long)t[i].ix1 - 1;
-        if (t[i].fp == 0)
-            break;
-    }
-    *bad = true;
-    return -1;
+    return (long)e->ix1 - 1;
 }
 
 static int formed_put(struct formed_index *fi, uint32_t ix, uint64_t fp)

@@ -275,6 +275,38 @@ static inline uint64_t sift__rep_mix(uint64_t x)
     return x;
 }
 
+/* The home slot of key in a table of 2^bits slots (the number and call
+ * tables: Fibonacci hashing, the product's high bits). */
+static inline size_t sift__rep_slot_of(uint64_t key, unsigned bits)
+{
+    return (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - bits));
+}
+
+/*
+ * Linear probing on the read path, with or without the lock: from slot
+ * at, in a table of mask + 1 slots of stride bytes each starting with its
+ * 64-bit key (0: empty), the slot holding key, or NULL at an empty one.
+ * Bounded: after mask + 1 probes with neither (a table read while a
+ * writer changed it) *bad is set and NULL returned.
+ */
+static inline const void *sift__rep_probe(const void *slots, size_t stride,
+                                          size_t mask, size_t at, uint64_t key,
+                                          bool *bad)
+{
+    const char *base = slots;
+
+    for (size_t probes = 0; probes <= mask; probes++, at = (at + 1) & mask) {
+        const char *s = base + at * stride;
+        uint64_t k = *(const uint64_t *)(const void *)s;
+        if (k == key)
+            return s;
+        if (k == 0)
+            return NULL;
+    }
+    *bad = true;
+    return NULL;
+}
+
 /* Number table (callers hold the lock). */
 /* Both readers (with or without the lock) and writers; *bad is set when
  * the table looks torn (only without the lock). */

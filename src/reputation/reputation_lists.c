@@ -90,21 +90,10 @@ struct view {
 
 static const struct exact_slot *exact_find(struct view *v, uint64_t key)
 {
-    size_t mask, i;
-
     if (v->exact_cap == 0 || v->exact == NULL || key == 0)
         return NULL;
-    mask = v->exact_cap - 1;
-    i = exact_at(key, v->exact_cap);
-    for (size_t probes = 0; probes <= mask; probes++, i = (i + 1) & mask) {
-        uint64_t k = v->exact[i].key;
-        if (k == key)
-            return &v->exact[i];
-        if (k == 0)
-            return NULL;
-    }
-    v->bad = true;
-    return NULL;
+    return sift__rep_probe(v->exact, sizeof(*v->exact), v->exact_cap - 1,
+                           exact_at(key, v->exact_cap), key, &v->bad);
 }
 
 static struct exact_slot *exact_get(struct list_index *li, uint64_t key)
