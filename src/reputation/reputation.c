@@ -168,14 +168,11 @@ uint32_t sift__pool_alloc(struct word_pool *p, unsigned c)
             cap *= 2;
         if (cap > UINT32_MAX)
             return 0;
-        /* A new array, not realloc: readers may be reading the old one
-         * (a call ring), which is retired. */
-        w = sift_malloc(cap * sizeof(*w));
+        /* Readers may be reading the old array (a call ring). */
+        w = sift__rep_regrow(p->ret, p->w, p->len * sizeof(*w),
+                             cap * sizeof(*w));
         if (w == NULL)
             return 0;
-        if (p->w != NULL)
-            memcpy(w, p->w, p->len * sizeof(*w));
-        sift__rep_retire(p->ret, p->w);
         PUB(p->w, w);
         PUB(p->cap, cap);
     }
@@ -440,6 +437,18 @@ void sift__rep_retire(struct retired *r, void *p)
         r->cap = cap;
     }
     r->p[r->n++] = p;
+}
+
+void *sift__rep_regrow(struct retired *r, void *old, size_t keep, size_t bytes)
+{
+    void *v = sift_malloc(bytes);
+
+    if (v == NULL)
+        return NULL;
+    if (old != NULL && keep > 0)
+        memcpy(v, old, keep);
+    sift__rep_retire(r, old);
+    return v;
 }
 
 void sift__rep_write_begin(struct sift_reputation *rep)

@@ -719,20 +719,16 @@ static long cluster_new(struct campaign_index *ci, uint64_t fp, int64_t time)
         if (cap > UINT32_MAX - 1)
             return -1;
         struct camp_link *l;
-        /* The clusters: new, not realloc (readers may hold the old array,
-         * retired); the links only the writer reads. */
-        v = sift_malloc(cap * sizeof(*v));
+        /* The links only the writer reads; the clusters readers may be
+         * reading (regrow retires the old array). */
+        l = sift_realloc(ci->links, cap * sizeof(*l));
+        if (l == NULL)
+            return -1;
+        ci->links = l;
+        v = sift__rep_regrow(ci->ret, ci->c, ci->n * sizeof(*v),
+                             cap * sizeof(*v));
         if (v == NULL)
             return -1;
-        l = sift_realloc(ci->links, cap * sizeof(*l));
-        if (l == NULL) {
-            sift_free(v);
-            return -1;
-        }
-        ci->links = l;
-        if (ci->n > 0)
-            memcpy(v, ci->c, ci->n * sizeof(*v));
-        sift__rep_retire(ci->ret, ci->c);
         PUB(ci->c, v); /* before its size: reputation_int.h */
         PUB(ci->cap, cap);
     }

@@ -56,6 +56,12 @@ struct retired {
  * and free p at once. */
 void sift__rep_retire(struct retired *r, void *p);
 
+/* A larger copy of an array readers may be reading (realloc would free
+ * it under them): bytes allocated, the first keep copied from old (NULL
+ * allowed), old retired. NULL on ENOMEM, old then untouched. The caller
+ * publishes the new array, then its larger size. */
+void *sift__rep_regrow(struct retired *r, void *old, size_t keep, size_t bytes);
+
 /* A load that is read once (a bound, an index, a pointer) and a publish
  * for the lock-free readers. */
 #define RD(x)     __atomic_load_n(&(x), __ATOMIC_ACQUIRE)

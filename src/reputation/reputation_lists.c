@@ -145,10 +145,10 @@ static uint32_t trie_get(struct list_index *li, uint32_t root,
                 size_t cap = li->cap_nodes * 2;
                 struct trie_node *v;
                 if (cap > UINT32_MAX ||
-                    (v = sift_malloc(cap * sizeof(*v))) == NULL)
+                    (v = sift__rep_regrow(li->ret, li->nodes,
+                                          li->n_nodes * sizeof(*v),
+                                          cap * sizeof(*v))) == NULL)
                     return 0;
-                memcpy(v, li->nodes, li->n_nodes * sizeof(*v));
-                sift__rep_retire(li->ret, li->nodes);
                 PUB(li->nodes, v);
                 li->cap_nodes = cap;
             }
@@ -222,12 +222,10 @@ enum sift_rc sift__rep_lists_add(struct list_index *li,
         return SIFT_EINVAL;
     if (li->n_recs == li->cap_recs) {
         size_t cap = li->cap_recs ? li->cap_recs * 2 : 16;
-        struct list_rec *v = sift_malloc(cap * sizeof(*v));
+        struct list_rec *v = sift__rep_regrow(
+            li->ret, li->recs, li->n_recs * sizeof(*v), cap * sizeof(*v));
         if (v == NULL)
             return SIFT_ENOMEM;
-        if (li->n_recs > 0)
-            memcpy(v, li->recs, li->n_recs * sizeof(*v));
-        sift__rep_retire(li->ret, li->recs);
         PUB(li->recs, v);
         li->cap_recs = cap;
     }
