@@ -151,18 +151,6 @@ static void add_bool(struct sift__sbuf *sb, bool b)
         LIT(sb, "false");
 }
 
-static void add_uint(struct sift__sbuf *sb, unsigned x)
-{
-    char d[16];
-    size_t n = sizeof(d);
-
-    do {
-        d[--n] = (char)('0' + x % 10);
-        x /= 10;
-    } while (x != 0);
-    sift__sbuf_add(sb, d + n, sizeof(d) - n);
-}
-
 /* {"ja":..,"en":..} */
 static void lang_pair(struct sift__sbuf *sb, const char *ja, const char *en)
 {
@@ -190,7 +178,7 @@ static void number_json(struct sift__sbuf *sb, const struct sift_number *n)
     jstr(sb, ok ? buf : NULL);
     LIT(sb, ",\"country_code\":");
     if (ok)
-        add_uint(sb, n->country_code);
+        sift__sbuf_add_uint(sb, n->country_code);
     else
         LIT(sb, "null");
     LIT(sb, ",\"region\":");

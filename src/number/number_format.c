@@ -21,19 +21,6 @@
 #include "number_int.h"
 #include "util/util.h"
 
-static void add_cc(struct sift__sbuf *sb, unsigned cc)
-{
-    char t[4];
-    size_t n = 0;
-
-    do {
-        t[n++] = (char)('0' + cc % 10);
-        cc /= 10;
-    } while (cc != 0 && n < sizeof(t));
-    while (n > 0)
-        sift__sbuf_addc(sb, t[--n]);
-}
-
 static const struct sift__format *choose_format(const struct sift__region *r,
                                                 bool national, const char *nsn,
                                                 size_t len)
@@ -112,7 +99,7 @@ size_t sift_number_format(const struct sift_number *n,
     len = sift__nlen(n->nsn, sizeof(n->nsn));
     if (fmt == SIFT_FORMAT_E164) {
         sift__sbuf_addc(&sb, '+');
-        add_cc(&sb, n->country_code);
+        sift__sbuf_add_uint(&sb, n->country_code);
         sift__sbuf_add(&sb, n->nsn, len);
         return sb.len;
     }
@@ -132,7 +119,7 @@ size_t sift_number_format(const struct sift_number *n,
         break;
     case SIFT_FORMAT_INTERNATIONAL:
         sift__sbuf_addc(&sb, '+');
-        add_cc(&sb, n->country_code);
+        sift__sbuf_add_uint(&sb, n->country_code);
         sift__sbuf_addc(&sb, ' ');
         sift__sbuf_adds(&sb, body);
         break;
@@ -141,7 +128,7 @@ size_t sift_number_format(const struct sift_number *n,
         bool in_sep = false;
 
         sift__sbuf_adds(&sb, "tel:+");
-        add_cc(&sb, n->country_code);
+        sift__sbuf_add_uint(&sb, n->country_code);
         sift__sbuf_addc(&sb, '-');
         while (*p != '\0' && is_sep(*p))
             p++;

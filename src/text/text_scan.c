@@ -318,21 +318,14 @@ enum sift_rc sift_text_scan_flags(const struct sift_text_rules *rules,
             add_hit(sc, (uint32_t)i, out);
     if (reps >= 2 && out->n < SIFT_TEXT_MAX_HITS) {
         struct sift_text_hit *h = &out->hit[out->n++];
-        char head[16], digits[10];
-        size_t n = 0, k = 2, d = 0;
-        unsigned r = reps;
+        char head[16]; /* "×N: ", N at most 10 digits */
+        struct sift__sbuf hb;
+        size_t n = 0;
 
-        /* "×N: " without printf */
-        head[0] = '\xC3';
-        head[1] = '\x97';
-        do {
-            digits[d++] = (char)('0' + r % 10);
-            r /= 10;
-        } while (r != 0);
-        while (d > 0)
-            head[k++] = digits[--d];
-        head[k++] = ':';
-        head[k++] = ' ';
+        sift__sbuf_init(&hb, head, sizeof(head));
+        sift__sbuf_add(&hb, "\xC3\x97", 2);
+        sift__sbuf_add_uint(&hb, reps);
+        sift__sbuf_add(&hb, ": ", 2);
 
         memset(h, 0, sizeof(*h));
         h->name = rules->names[0].name;
@@ -343,7 +336,7 @@ enum sift_rc sift_text_scan_flags(const struct sift_text_rules *rules,
         h->file = "";
         h->count = reps;
         h->offset = rep_off;
-        ev_add(h->evidence, &n, head, k);
+        ev_add(h->evidence, &n, head, hb.len);
         ev_add(h->evidence, &n, norm + rep_off, rep_len);
     } else if (reps >= 2) {
         out->truncated = true;

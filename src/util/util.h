@@ -92,6 +92,19 @@ static inline void sift__sbuf_addc(struct sift__sbuf *sb, char c)
     sb->len++;
 }
 
+/* Append x in decimal, as "%u" prints it. */
+static inline void sift__sbuf_add_uint(struct sift__sbuf *sb, unsigned x)
+{
+    char d[10]; /* UINT_MAX has 10 digits */
+    size_t n = sizeof(d);
+
+    do {
+        d[--n] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x != 0);
+    sift__sbuf_add(sb, d + n, sizeof(d) - n);
+}
+
 /* Append x with two decimals, as "%.2f" prints it for the weights and
  * scores the engine makes (|x| < 1e9); printf is kept for the rest. */
 void sift__sbuf_add_fixed2(struct sift__sbuf *sb, double x);

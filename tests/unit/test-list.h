@@ -10,6 +10,7 @@ TEST_DECLARE(util_err_set_formats_detail)
 TEST_DECLARE(util_fixed2_matches_printf)
 TEST_DECLARE(util_utf8_seq_validates)
 TEST_DECLARE(util_join_matches_snprintf)
+TEST_DECLARE(util_add_uint_matches_printf)
 #include "test-number-list.h"
 #include "test-text-list.h"
 #include "test-engine-list.h"
@@ -28,6 +29,7 @@ TEST_DECLARE(util_join_matches_snprintf)
     TEST_ENTRY(util_fixed2_matches_printf)                                     \
     TEST_ENTRY(util_utf8_seq_validates)                                        \
     TEST_ENTRY(util_join_matches_snprintf)                                     \
+    TEST_ENTRY(util_add_uint_matches_printf)                                   \
     TEST_NUMBER_ENTRIES                                                        \
     TEST_TEXT_ENTRIES                                                          \
     TEST_ENGINE_ENTRIES                                                        \

@@ -128,3 +128,20 @@ TEST_IMPL(util_join_matches_snprintf)
     ASSERT_STR_EQ(got, "");
     return 0;
 }
+
+/* sift__sbuf_add_uint() writes what "%u" writes. */
+TEST_IMPL(util_add_uint_matches_printf)
+{
+    const unsigned v[] = {0, 7, 10, 99, 1000, 65535, 4294967295u};
+
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        char want[16], got[16];
+        struct sift__sbuf sb;
+        sift__sbuf_init(&sb, got, sizeof(got));
+        sift__sbuf_add_uint(&sb, v[i]);
+        snprintf(want, sizeof(want), "%u", v[i]);
+        ASSERT_STR_EQ(got, want);
+        ASSERT_EQ(sb.len, strlen(want));
+    }
+    return 0;
+}
