@@ -448,14 +448,20 @@ static enum sift_rc exec(struct sqlite_store *b, const char *sql,
  * which outlives the process but not a power loss). Frames a NORMAL
  * commit appended reach the disk with the next FULL commit of any
  * connection, since that fsyncs the whole WAL. */
+static enum sift_rc set_sync(struct sqlite_store *b,
+                             enum sift_store_durability d, struct sift_err *err)
+{
+    return exec(b,
+                d == SIFT_STORE_CRASH_SAFE ? "PRAGMA synchronous = NORMAL"
+                                           : "PRAGMA synchronous = FULL",
+                "setting durability", err);
+}
+
 static enum sift_rc sq_set_durability(struct sift_store *st,
                                       enum sift_store_durability d,
                                       struct sift_err *err)
 {
-    return exec(B(st),
-                d == SIFT_STORE_CRASH_SAFE ? "PRAGMA synchronous = NORMAL"
-                                           : "PRAGMA synchronous = FULL",
-                "setting durability", err);
+    return set_sync(B(st), d, err);
 }
 
 /* The schema version, 0 for a new file. */
@@ -666,13 +672,15 @@ static enum sift_rc sq_open(struct sift_store *st, const char *path,
         rc = fail(b, code, "setting WAL mode", err);
         goto out;
     }
-    rc = exec(b,
-              (sync != NULL && strcmp(sync, "normal") == 0)
-                  ? "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;"
-                    " PRAGMA temp_store = MEMORY;"
-                  : "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
-                    " PRAGMA temp_store = MEMORY;",
-              "setting pragmas", err);
+    /* CALLSIFT_DB_SYNC=normal: every handle crash-safe only (docs/store.md). */
+    rc = set_sync(b,
+                  (sync != NULL && strcmp(sync, "normal") == 0)
+                      ? SIFT_STORE_CRASH_SAFE
+                      : SIFT_STORE_DURABLE,
+                  err);
+    if (rc == SIFT_OK)
+        rc = exec(b, "PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
+                  "setting pragmas", err);
     if (rc == SIFT_OK) {
         /* The page cache of this connection, in KiB: 64 MiB by default
          * (the import's index pages), CALLSIFT_DB_CACHE_KIB to change it
