@@ -116,8 +116,9 @@ enum sift_rc sift_text_rules_load(struct sift_text_rules **out,
                                   struct sift_err *err);
 
 /*
- * As sift_text_rules_load(), with a cache: when cache_dir is not NULL the
- * compiled database is looked up in cache_dir as
+ * As sift_text_rules_load(), with a cache: when cache_dir is neither NULL
+ * nor "" (both mean no cache, as in struct sift_engine_opts) the compiled
+ * database is looked up in cache_dir as
  * callsift-rules-<key>.hsdb, the key being a hash of every compiled
  * pattern, its flags and the vectorscan version, and written there after
  * compiling (atomically; a cache that cannot be written is ignored). The

@@ -794,7 +794,7 @@ static enum sift_rc compile_set(struct loader *ld, const struct expr_set *set,
     *from_cache = false;
     if (set->n == 0)
         return SIFT_OK;
-    if (cache_dir != NULL) {
+    if (cache_dir != NULL && cache_dir[0] != '\0') {
         int n = snprintf(cache_path, sizeof(cache_path),
                          "%s/callsift-rules-%016llx.hsdb", cache_dir,
                          (unsigned long long)compile_key(set));

@@ -3,6 +3,7 @@
  * errors, scanning (the seed voicemail), repetition, URLs and look-alikes.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -462,6 +463,42 @@ TEST_IMPL(text_scan_seed_voicemail)
     sift_text_norm_release(&n);
     sift_text_scratch_free(sc);
     sift_text_rules_free(rules);
+    return 0;
+}
+
+/* A cache folder holds the compiled rules between loads; NULL and "" mean
+ * no cache (an empty folder name once wrote the database to "/"). */
+TEST_IMPL(text_rules_cache_dir)
+{
+    char en[512], dir[] = "/tmp/callsift-test-cache-XXXXXX", cmd[600];
+    const char *paths[] = {en};
+    const char *const no_cache[] = {NULL, ""};
+    struct sift_text_rules *rules = NULL;
+    struct sift_err err;
+
+    path_in_root(en, sizeof(en), "data/rules/en.rules");
+    if (access(en, R_OK) != 0)
+        RETURN_SKIP("data/rules/en.rules missing");
+    ASSERT_NOT_NULL(mkdtemp(dir));
+    for (int pass = 0; pass < 2; pass++) {
+        if (sift_text_rules_load_cached(&rules, paths, 1, dir, &err) != SIFT_OK)
+            TEST_FAIL_("%s: %s", err.where, err.msg);
+        /* compiled and written on the first load, read on the second */
+        ASSERT_EQ(sift_text_rules_from_cache(rules), pass == 1);
+        sift_text_rules_free(rules);
+        rules = NULL;
+    }
+    for (size_t k = 0; k < SIFT_ARRAY_LEN(no_cache); k++)
+        for (int pass = 0; pass < 2; pass++) {
+            if (sift_text_rules_load_cached(&rules, paths, 1, no_cache[k],
+                                            &err) != SIFT_OK)
+                TEST_FAIL_("%s: %s", err.where, err.msg);
+            ASSERT(!sift_text_rules_from_cache(rules));
+            sift_text_rules_free(rules);
+            rules = NULL;
+        }
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    ASSERT_EQ(system(cmd), 0);
     return 0;
 }
 
