@@ -214,7 +214,7 @@ static int32_t digit_value(int32_t cp)
  * to the slow path for safety). They skip utf8proc entirely: most of a
  * Japanese text takes this path.
  */
-static bool nfkc_stable(int32_t cp)
+static inline bool nfkc_stable(int32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3041 && cp <= 0x3096) ||
            (cp >= 0x30A1 && cp <= 0x30FA) || (cp >= 0x3001 && cp <= 0x3029) ||
@@ -324,6 +324,52 @@ static void canonical_order(int32_t *buf, size_t n)
     }
 }
 
+/* Eight bytes of ASCII that the fast path may copy as they are, lower
+ * cased: printable, with no two spaces side by side. (The caller also
+ * checks that the last is not a space, and enters after a byte that is
+ * not one, so no space is pending at either end.) */
+static inline bool ascii8_plain(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+    uint64_t z = x ^ (ones * ' '), sp;
+
+    if (x & high)
+        return false; /* non-ASCII */
+    if (((x - ones * 0x20) & ~x & high) | ((x + ones) & high))
+        return false; /* a control below ' ', or DEL */
+    /* exact per-byte mask of the spaces (no borrow between bytes) */
+    sp = ~(((z & (ones * 0x7F)) + ones * 0x7F) | z) & high;
+    return (sp & (sp >> 8)) == 0;
+}
+
+/* x with its upper-case ASCII letters lowered; every byte below 0x80. */
+static inline uint64_t ascii8_lower(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = ones * 0x80;
+    uint64_t ge_a = x + ones * (0x80 - 'A'), gt_z = x + ones * (0x80 - 'Z' - 1);
+
+    return x | ((ge_a & ~gt_z & high) >> 2);
+}
+
+/* The code point of the three-byte sequence at s when it is NFKC-stable
+ * Japanese (lead byte E3-E9, U+3000-U+9FFF), else 0. */
+static inline int32_t stable3(const unsigned char *s)
+{
+    unsigned c = s[0], b1 = s[1], b2 = s[2];
+    int32_t cp;
+
+    if (c - 0xE3u > 6u || ((b1 ^ 0x80u) | (b2 ^ 0x80u)) > 0x3Fu)
+        return 0;
+    cp = (int32_t)((c & 0x0Fu) << 12 | (b1 & 0x3Fu) << 6 | (b2 & 0x3Fu));
+    return nfkc_stable(cp) ? cp : 0;
+}
+
+/* joins(a, b) for a Japanese b: the space between goes. */
+static inline bool joins_japanese(int32_t a)
+{
+    return a < 0x80 ? is_ascii_digit(a) : sift__is_japanese(a);
+}
+
 /*
  * The fast path, for text made only of printable ASCII, ASCII white space,
  * U+3000, full-width ASCII (U+FF01-FF5E, which NFKC maps to ASCII) and the
@@ -333,18 +379,23 @@ static void canonical_order(int32_t *buf, size_t n)
  * at the first thing it does not handle (a control, invalid UTF-8, any
  * other code point); the caller then runs the general path from the start.
  * out->text has room for len + 1 bytes.
+ *
+ * Runs are copied whole: printable ASCII eight bytes at a time where it
+ * has only single spaces (lowered in the register), and a run of stable
+ * Japanese with one memcpy, its last code point decoded for the space
+ * rule. The text_normalize_fast_path_agrees test and fuzz-text hold this
+ * to the general path's output.
  */
 static bool normalize_fast(const unsigned char *s, size_t len,
                            struct sift_text_norm *out)
 {
     char *t = out->text;
     size_t i = 0, o = 0;
-    int32_t prev = 0;
+    int32_t prev = 0, cp;
     bool space = false; /* a space is pending between prev and the next */
 
     while (i < len) {
         unsigned c = s[i];
-        int32_t cp;
 
         if (c < 0x80) {
             if (sift__is_space((int)c)) {
@@ -355,48 +406,88 @@ static bool normalize_fast(const unsigned char *s, size_t len,
             if (c < 0x20 || c == 0x7F)
                 return false;
             if (space) {
-                if (!joins(prev, (int32_t)c))
+                /* joins(prev, c) for an ASCII c */
+                if (!(is_ascii_digit((int32_t)c) && prev >= 0x80 &&
+                      sift__is_japanese(prev)))
                     t[o++] = ' ';
                 space = false;
             }
-            /* A run of printable ASCII other than the space: lower case
-             * and copy, without the per-character checks below. */
-            do {
-                t[o++] = (char)sift__ascii_lower((int)s[i]);
-                i++;
-            } while (i < len && s[i] > 0x20 && s[i] < 0x7F);
+            /* A run of printable ASCII: eight bytes at a time while they
+             * need nothing but lower case, then byte by byte to its end
+             * (a space, a control or a non-ASCII byte). */
+            t[o++] = (char)sift__ascii_lower((int)c);
+            i++;
+            for (;;) {
+                uint64_t x;
+
+                while (i + 8 <= len) {
+                    memcpy(&x, s + i, 8);
+                    if (s[i + 7] == ' ' || !ascii8_plain(x))
+                        break;
+                    x = ascii8_lower(x);
+                    memcpy(t + o, &x, 8);
+                    o += 8;
+                    i += 8;
+                }
+                if (i < len && s[i] > 0x20 && s[i] < 0x7F) {
+                    t[o++] = (char)sift__ascii_lower((int)s[i]);
+                    i++;
+                    continue;
+                }
+                /* A single space between two printable bytes stays. */
+                if (i + 1 < len && s[i] == ' ' && s[i + 1] > 0x20 &&
+                    s[i + 1] < 0x7F) {
+                    t[o++] = ' ';
+                    t[o++] = (char)sift__ascii_lower((int)s[i + 1]);
+                    i += 2;
+                    continue;
+                }
+                break;
+            }
             prev = (unsigned char)t[o - 1];
             continue;
-        } else if (c >= 0xE3 && c <= 0xEF && i + 2 < len &&
-                   (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-            cp = (int32_t)((c & 0x0F) << 12 | (s[i + 1] & 0x3Fu) << 6 |
-                           (s[i + 2] & 0x3Fu));
-            if (cp == 0x3000) {
-                space = o > 0;
-                i += 3;
-                continue;
+        }
+        if (i + 2 < len && (cp = stable3(s + i)) != 0) {
+            size_t from = i;
+            int32_t next;
+
+            if (space) {
+                if (!joins_japanese(prev))
+                    t[o++] = ' ';
+                space = false;
             }
-            if (cp >= 0xFF01 && cp <= 0xFF5E) {
-                cp = sift__ascii_lower(cp - 0xFEE0);
-            } else if (!nfkc_stable(cp)) {
-                return false;
-            }
+            for (i += 3; i + 2 < len && (next = stable3(s + i)) != 0; i += 3)
+                cp = next;
+            memcpy(t + o, s + from, i - from);
+            o += i - from;
+            prev = cp;
+            continue;
+        }
+        if (c == 0xE3 && i + 2 < len && s[i + 1] == 0x80 && s[i + 2] == 0x80) {
+            space = o > 0; /* U+3000 */
             i += 3;
-        } else {
-            return false;
+            continue;
         }
-        if (space) {
-            if (!joins(prev, cp))
-                t[o++] = ' ';
-            space = false;
-        }
-        if (cp < 0x80) {
+        if (c == 0xEF && i + 2 < len &&
+            ((s[i + 1] == 0xBC && s[i + 2] >= 0x81 && s[i + 2] <= 0xBF) ||
+             (s[i + 1] == 0xBD && s[i + 2] >= 0x80 && s[i + 2] <= 0x9E))) {
+            /* full-width ASCII U+FF01-FF5E */
+            cp = (int32_t)(0xF000u | (s[i + 1] & 0x3Fu) << 6 |
+                           (s[i + 2] & 0x3Fu)) -
+                 0xFEE0;
+            cp = sift__ascii_lower(cp);
+            i += 3;
+            if (space) {
+                if (!(is_ascii_digit(cp) && prev >= 0x80 &&
+                      sift__is_japanese(prev)))
+                    t[o++] = ' ';
+                space = false;
+            }
             t[o++] = (char)cp;
-        } else { /* stable: the input's own three bytes */
-            memcpy(t + o, s + i - 3, 3);
-            o += 3;
+            prev = cp;
+            continue;
         }
-        prev = cp;
+        return false;
     }
     t[o] = '\0';
     out->len = o;

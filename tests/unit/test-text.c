@@ -138,6 +138,8 @@ TEST_IMPL(text_normalize_fast_path_agrees)
         "\xED\xA0\x80",     /* a surrogate */
         "\xE2\x80\x99",     /* right single quote */
         "\xF0\x9F\x98\x80", /* an emoji */
+        "Press ONE",        /* runs of eight ASCII bytes, copied whole */
+        "\x1F",
     };
     struct sift_text_norm fast, slow;
     uint64_t x = 0x9E3779B97F4A7C15ull;
@@ -145,13 +147,13 @@ TEST_IMPL(text_normalize_fast_path_agrees)
 
     sift_text_norm_init(&fast, 0);
     sift_text_norm_init(&slow, 0);
-    for (int round = 0; round < 20000; round++) {
+    for (int round = 0; round < 40000; round++) {
         size_t len = 0, n;
 
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        n = (size_t)(x % 24);
+        n = (size_t)(x % 48);
         for (size_t k = 0; k < n; k++) {
             const char *p;
             size_t pl;
@@ -166,6 +168,51 @@ TEST_IMPL(text_normalize_fast_path_agrees)
                 break;
             memcpy(buf + len, p, pl);
             len += pl;
+        }
+        ASSERT_EQ(sift_text_normalize(buf, len, &fast, NULL), SIFT_OK);
+        ASSERT_EQ(sift__text_normalize_general(buf, len, &slow, NULL), SIFT_OK);
+        if (fast.len != slow.len || memcmp(fast.text, slow.text, fast.len) ||
+            fast.flags != slow.flags) {
+            fprintf(stderr, "input %zu bytes: fast '%s' general '%s'\n", len,
+                    fast.text, slow.text);
+            ASSERT(0);
+        }
+    }
+    /* Mostly ASCII, byte by byte: the eight-byte blocks, their edges
+     * (a space last or first, two spaces, '@' '[' '`' '{' around the
+     * letters, DEL and controls inside) and the single-space step. */
+    for (int round = 0; round < 40000; round++) {
+        static const char ascii[] = "aAzZmM09@[`{~ ";
+        size_t len = 0, n;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        n = (size_t)(x % 40);
+        while (len < n) {
+            unsigned r;
+
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            r = (unsigned)(x % 64);
+            if (r < 52)
+                buf[len++] = ascii[r % (sizeof(ascii) - 1)];
+            else if (r < 55)
+                buf[len++] = ' ';
+            else if (r == 55)
+                buf[len++] = '\x7F';
+            else if (r == 56)
+                buf[len++] = '\x1F';
+            else if (r == 57)
+                buf[len++] = '\t';
+            else if (r < 61) {
+                memcpy(buf + len, "\xE3\x81\x82", 3); /* あ */
+                len += 3;
+            } else {
+                memcpy(buf + len, "\xEF\xBC\xBA", 3); /* Ｚ */
+                len += 3;
+            }
         }
         ASSERT_EQ(sift_text_normalize(buf, len, &fast, NULL), SIFT_OK);
         ASSERT_EQ(sift__text_normalize_general(buf, len, &slow, NULL), SIFT_OK);
