@@ -23,6 +23,8 @@ struct rule_line {
     uint32_t col; /* column of the pattern field (code points, 1-) */
     enum rule_kind kind;
     bool som;         /* a regex also in the evidence database */
+    bool end_word;    /* the trailing \b of every alternative was taken
+                       * off: text_scan.c checks it at each match end */
     double weight;    /* 0 for atoms */
     const char *note; /* into rules->pool */
     uint32_t lit_len; /* evidence bytes before a match's end: a
@@ -66,6 +68,27 @@ struct sift_text_rules {
     hs_database_t *som_db;
     hs_scratch_t *som_proto;
 };
+
+/* sift__text_rules_load() flags. */
+enum {
+    /* compile each regex as written, trailing \b included (the tests'
+     * reference for what the end_word rewrite must give) */
+    SIFT__RULES_AS_WRITTEN = 1u << 0,
+};
+
+/* sift_text_rules_load_cached() with flags. */
+enum sift_rc sift__text_rules_load(struct sift_text_rules **out,
+                                   const char *const *paths, size_t n_paths,
+                                   const char *cache_dir, unsigned flags,
+                                   struct sift_err *err);
+
+/* Bytes \w matches (vectorscan without HS_FLAG_UCP: ASCII only; the text
+ * is case-folded, upper case kept for safety). */
+static inline bool sift__is_word_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+           (c >= 'A' && c <= 'Z');
+}
 
 struct sift_text_scratch {
     const struct sift_text_rules *rules;

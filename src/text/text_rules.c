@@ -61,6 +61,7 @@ struct loader {
     size_t n_refs;
     struct sift_text_norm norm; /* for literals */
     struct sift_err *err;
+    unsigned flags; /* SIFT__RULES_* */
     /* the line being parsed */
     uint32_t file;
     uint32_t lineno;
@@ -332,6 +333,79 @@ static enum sift_rc parse_literal(struct loader *ld, const char *f, size_t flen,
                     (unsigned)ld->r->n_lines);
 }
 
+/*
+ * A trailing \b costs vectorscan a good part of a scan (a third of the
+ * English rules' time on English text), yet at a match's end it is one
+ * look at two bytes. When every top-level alternative of expr ends with
+ * \b, take them off (in place) and return true: the scan then checks the
+ * boundary at each reported end (text_scan.c), which is what \b means
+ * there, so the rule fires on exactly the same texts. Alternatives are
+ * split at '|' outside groups and classes; a backslash escapes the next
+ * byte.
+ */
+static bool strip_end_word(char *expr)
+{
+    size_t len = strlen(expr), start = 0, cut[64], n_cut = 0;
+    int depth = 0;
+    bool cls = false;
+
+    for (size_t i = 0; i <= len; i++) {
+        char c = expr[i];
+
+        if (i < len && c == '\\') {
+            i++;
+            continue;
+        }
+        if (cls) {
+            if (c == ']' && i > 0)
+                cls = false;
+            if (i == len)
+                return false; /* unterminated: leave it to vectorscan */
+            continue;
+        }
+        if (c == '[') {
+            cls = true;
+            /* a ']' right after "[" or "[^" is a member */
+            if (expr[i + 1] == '^')
+                i++;
+            if (expr[i + 1] == ']')
+                i++;
+        } else if (c == '(') {
+            depth++;
+        } else if (c == ')') {
+            depth--;
+        } else if ((c == '|' && depth == 0) || i == len) {
+            size_t bs = 0;
+
+            /* ends with "\b" whose backslash is not itself escaped */
+            if (i - start < 2 || expr[i - 1] != 'b' || n_cut == 64)
+                return false;
+            while (bs < i - 1 - start && expr[i - 2 - bs] == '\\')
+                bs++;
+            if (bs % 2 == 0)
+                return false;
+            cut[n_cut++] = i - 2;
+            start = i + 1;
+        }
+    }
+    if (depth != 0 || n_cut == 0)
+        return false;
+    /* Close the gaps, front to back. */
+    {
+        size_t w = 0, r = 0;
+
+        for (size_t k = 0; k <= n_cut; k++) {
+            size_t to = k < n_cut ? cut[k] : len;
+
+            memmove(expr + w, expr + r, to - r);
+            w += to - r;
+            r = to + (k < n_cut ? 2 : 0);
+        }
+        expr[w] = '\0';
+    }
+    return true;
+}
+
 /* /regex/: the field is everything up to the next TAB; \/ means /. */
 static enum sift_rc parse_regex(struct loader *ld, const char *f, size_t flen,
                                 struct rule_line *rl)
@@ -429,6 +503,12 @@ static enum sift_rc parse_regex(struct loader *ld, const char *f, size_t flen,
             return rc;
         }
         rl->som = true;
+    }
+    /* A regex checked at each end needs every end: no SINGLEMATCH. */
+    if (!(ld->flags & SIFT__RULES_AS_WRITTEN) && strip_end_word(expr)) {
+        rl->end_word = true;
+        return add_expr(&ld->main, expr, HS_FLAG_UTF8,
+                        (unsigned)ld->r->n_lines);
     }
     return add_expr(&ld->main, expr, HS_FLAG_UTF8 | HS_FLAG_SINGLEMATCH,
                     (unsigned)ld->r->n_lines);
@@ -868,6 +948,14 @@ enum sift_rc sift_text_rules_load_cached(struct sift_text_rules **out,
                                          size_t n_paths, const char *cache_dir,
                                          struct sift_err *err)
 {
+    return sift__text_rules_load(out, paths, n_paths, cache_dir, 0, err);
+}
+
+enum sift_rc sift__text_rules_load(struct sift_text_rules **out,
+                                   const char *const *paths, size_t n_paths,
+                                   const char *cache_dir, unsigned flags,
+                                   struct sift_err *err)
+{
     struct rules_priv *priv;
     struct sift_text_rules *r;
     struct loader ld = {0};
@@ -885,6 +973,7 @@ enum sift_rc sift_text_rules_load_cached(struct sift_text_rules **out,
     r->repeated_weight = SIFT_TEXT_REPEATED_WEIGHT_DEFAULT;
     ld.r = r;
     ld.err = err;
+    ld.flags = flags;
     sift_text_norm_init(&ld.norm, SIFT_TEXT_LINE_MAX);
     r->files = sift_calloc(n_paths ? n_paths : 1, sizeof(*r->files));
     if (r->files == NULL ||

@@ -88,6 +88,16 @@ static int on_match(unsigned int id, unsigned long long from,
     (void)flags;
     if (sc->line_gen[id] == sc->gen)
         return 0; /* keep each line's first match */
+    if (rl->end_word) {
+        /* the \b text_rules.c took off the end: word on one side only */
+        bool before =
+            to > 0 && sift__is_word_byte((unsigned char)sc->text[to - 1]);
+        bool after = to < sc->text_len &&
+                     sift__is_word_byte((unsigned char)sc->text[to]);
+
+        if (before == after)
+            return 0;
+    }
     /* A literal's start is exact; a regex's is its maximum width before
      * the end (text_rules.c), which may start inside a UTF-8 sequence:
      * move to the next character. */

@@ -549,6 +549,166 @@ TEST_IMPL(text_rules_cache_dir)
     return 0;
 }
 
+/* Append the words of the rules files' regexes (runs of letters) to
+ * words[], up to max; returns the count. */
+static size_t rule_words(const char *path, char (*words)[24], size_t n,
+                         size_t max)
+{
+    FILE *fp = fopen(path, "r");
+    char line[4096];
+
+    if (fp == NULL)
+        return n;
+    while (fgets(line, sizeof(line), fp) && n < max) {
+        char *p = strchr(line, '/');
+
+        if (line[0] == '#' || p == NULL)
+            continue;
+        while (*p && *p != '\t' && n < max) {
+            size_t k = 0;
+
+            while ((*p >= 'a' && *p <= 'z') && k < 23)
+                words[n][k++] = *p++;
+            if (k >= 2) {
+                words[n][k] = '\0';
+                n++;
+            }
+            if (k == 0)
+                p++;
+        }
+    }
+    fclose(fp);
+    return n;
+}
+
+/* Copy what a scan found into one comparable string. */
+static void hits_string(const struct sift_text_hits *h, char *out, size_t size)
+{
+    size_t o = 0;
+
+    out[0] = '\0';
+    for (size_t i = 0; i < h->n && o + 1 < size; i++) {
+        int k = snprintf(out + o, size - o, "%s[%s]@%zu;", h->hit[i].name,
+                         h->hit[i].evidence, h->hit[i].offset);
+
+        if (k < 0 || (size_t)k >= size - o)
+            break;
+        o += (size_t)k;
+    }
+}
+
+/*
+ * Regexes whose alternatives all end in \b are compiled without it and the
+ * scan checks the boundary at each match end (text_rules.c). The same
+ * texts must give the same hits, evidence and offsets as the rules
+ * compiled as written: random phrases of the rules' own words with
+ * separators that make and break word boundaries, and the test cases'
+ * texts cut at every few bytes.
+ */
+TEST_IMPL(text_rules_end_word_matches_as_written)
+{
+    static char words[4000][24];
+    static const char *const seps[] = {
+        " ", " ", " ", "", "_", "1", ".", ", ", "x", "\xE3\x81\xAE" /* の */};
+    char ja[512], en[512], cases[512], text[1024], a[8192], b[8192];
+    const char *paths[] = {ja, en};
+    struct sift_text_rules *fast = NULL, *ref = NULL;
+    struct sift_text_scratch *sf = NULL, *sr = NULL;
+    struct sift_text_hits hf, hr;
+    struct sift_text_norm n;
+    struct sift_err err;
+    size_t n_words, n_texts = 0, n_fired = 0, n_stripped = 0;
+    uint64_t x = 0x2545F4914F6CDD1Dull;
+    FILE *fp;
+
+    path_in_root(ja, sizeof(ja), "data/rules/ja.rules");
+    path_in_root(en, sizeof(en), "data/rules/en.rules");
+    path_in_root(cases, sizeof(cases), "tests/data/cases.jsonl");
+    if (access(ja, R_OK) != 0 || access(en, R_OK) != 0)
+        RETURN_SKIP("data/rules/ja.rules or en.rules missing");
+    if (sift__text_rules_load(&fast, paths, 2, "/tmp", 0, &err) != SIFT_OK ||
+        sift__text_rules_load(&ref, paths, 2, "/tmp", SIFT__RULES_AS_WRITTEN,
+                              &err) != SIFT_OK)
+        TEST_FAIL_("%s: %s", err.where, err.msg);
+    for (size_t i = 0; i < fast->n_lines; i++)
+        n_stripped += fast->lines[i].end_word;
+    ASSERT(n_stripped >= 20); /* the shipped English rules use \b */
+    ASSERT_EQ(sift_text_scratch_new(fast, &sf), SIFT_OK);
+    ASSERT_EQ(sift_text_scratch_new(ref, &sr), SIFT_OK);
+    sift_text_norm_init(&n, 0);
+    n_words = rule_words(en, words, 0, SIFT_ARRAY_LEN(words));
+    ASSERT(n_words > 100);
+
+#define SAME_HITS(t, len)                                                      \
+    do {                                                                       \
+        ASSERT_EQ(sift_text_scan(fast, sf, (t), (len), &hf), SIFT_OK);         \
+        ASSERT_EQ(sift_text_scan(ref, sr, (t), (len), &hr), SIFT_OK);          \
+        hits_string(&hf, a, sizeof(a));                                        \
+        hits_string(&hr, b, sizeof(b));                                        \
+        if (strcmp(a, b) != 0)                                                 \
+            TEST_FAIL_("text '%.*s': %s as written, %s stripped", (int)(len),  \
+                       (t), b, a);                                             \
+        n_texts++;                                                             \
+        n_fired += hr.n > 0;                                                   \
+    } while (0)
+
+    for (int round = 0; round < 30000; round++) {
+        size_t len = 0, k;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        k = 2 + (size_t)(x % 10);
+        while (k-- > 0) {
+            const char *w, *sep;
+
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            w = words[x % n_words];
+            sep = seps[(x >> 32) % SIFT_ARRAY_LEN(seps)];
+            if (len + strlen(w) + strlen(sep) + 1 >= sizeof(text))
+                break;
+            memcpy(text + len, w, strlen(w));
+            len += strlen(w);
+            if (k > 0) {
+                memcpy(text + len, sep, strlen(sep));
+                len += strlen(sep);
+            }
+        }
+        SAME_HITS(text, len);
+    }
+    fp = fopen(cases, "r");
+    if (fp != NULL) {
+        char line[8192];
+        struct sift_event_json ej;
+
+        while (fgets(line, sizeof(line), fp)) {
+            if (line[0] != '{' || sift_event_from_json(&ej, line, strlen(line),
+                                                       NULL) != SIFT_OK) {
+                continue;
+            }
+            if (ej.ev.text != NULL &&
+                sift_text_normalize(ej.ev.text, ej.ev.text_len, &n, NULL) ==
+                    SIFT_OK) {
+                for (size_t cut = n.len; cut > 0; cut = cut > 3 ? cut - 3 : 0)
+                    SAME_HITS(n.text, cut);
+            }
+            sift_event_json_release(&ej);
+        }
+        fclose(fp);
+    }
+#undef SAME_HITS
+    /* the comparison saw rules fire, not only silence */
+    ASSERT(n_fired > n_texts / 20);
+    sift_text_norm_release(&n);
+    sift_text_scratch_free(sf);
+    sift_text_scratch_free(sr);
+    sift_text_rules_free(fast);
+    sift_text_rules_free(ref);
+    return 0;
+}
+
 TEST_IMPL(text_repetition_finds_the_repeated_message)
 {
     static const struct {
