@@ -28,6 +28,9 @@
 #define K SIFT_TEXT_REPEAT_MIN_CP
 #define M SIFT_TEXT_REPEAT_MAX_CP
 
+/* Letters, marks and numbers are kept; punctuation, symbols, spaces and
+ * everything else go. ASCII and the three-byte Japanese range take the
+ * inline paths in sift_text_repetition(); this is the rest. */
 static bool keep_cp(int32_t cp)
 {
     if (cp < 0x80)
@@ -55,35 +58,41 @@ static bool keep_cp(int32_t cp)
     }
 }
 
+/* keep_cp() for ASCII, one bit per byte: 0-9, A-Z, a-z. */
+static const uint64_t ascii_keep[2] = {0x03FF000000000000ull,
+                                       0x07FFFFFE07FFFFFEull};
+
 static inline uint32_t rotl32(uint32_t x, unsigned r)
 {
     return (x << r) | (x >> (32 - r));
 }
 
-/* A code point spread over 32 bits. */
+/* A code point spread over 32 bits. The multiplier is odd, so this is a
+ * bijection: two mixed values are equal exactly when the code points are,
+ * and the detector compares mixed values only. */
 static inline uint32_t mix(int32_t c)
 {
     return (uint32_t)c * 2654435761u;
 }
 
-static bool same(const int32_t *cp, size_t a, size_t b, size_t n)
+static bool same(const uint32_t *mx, size_t a, size_t b, size_t n)
 {
-    return memcmp(cp + a, cp + b, n * sizeof(*cp)) == 0;
+    return memcmp(mx + a, mx + b, n * sizeof(*mx)) == 0;
 }
 
 /* The same for one window: a constant size, which the compiler compares
  * inline. */
-static inline bool same_k(const int32_t *cp, size_t a, size_t b)
+static inline bool same_k(const uint32_t *mx, size_t a, size_t b)
 {
-    return memcmp(cp + a, cp + b, K * sizeof(*cp)) == 0;
+    return memcmp(mx + a, mx + b, K * sizeof(*mx)) == 0;
 }
 
 unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
                               size_t *unit_len)
 {
-    int32_t cp[M];
-    uint32_t pos[M];
-    uint32_t hw[M];
+    uint32_t mx[M];       /* kept code points, mixed */
+    uint32_t pos[M];      /* their byte offsets */
+    uint32_t hw[M];       /* hash of the window starting at each */
     uint16_t tab[2 * M];  /* window index + 1; 0: empty */
     uint32_t tkey[2 * M]; /* its hash, compared before anything else */
     const unsigned char *s = (const unsigned char *)norm;
@@ -99,35 +108,39 @@ unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
      * (one loop, so decoding and hashing overlap). The common characters
      * (ASCII, and three-byte kana and ideographs) are decoded inline. */
     while (i < len && m < M) {
-        int32_t c;
+        unsigned b = s[i];
         size_t at = i;
-        bool keep;
+        int32_t c;
+        uint32_t x;
 
-        if (s[i] < 0x80) {
-            c = s[i++];
-            keep = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-                   (c >= 'A' && c <= 'Z');
-        } else if (s[i] >= 0xE3 && s[i] <= 0xE9 && i + 2 < len &&
-                   (s[i + 1] & 0xC0) == 0x80 && (s[i + 2] & 0xC0) == 0x80) {
-            c = (int32_t)((s[i] & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 |
+        if (b < 0x80) {
+            i++;
+            if (!((ascii_keep[b >> 6] >> (b & 63)) & 1))
+                continue;
+            c = (int32_t)b;
+        } else if (b - 0xE3u <= 6u && i + 2 < len &&
+                   ((s[i + 1] ^ 0x80u) | (s[i + 2] ^ 0x80u)) <= 0x3Fu) {
+            /* U+3000-U+9FFF: ideographs from U+4E00 are letters */
+            c = (int32_t)((b & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 |
                           (s[i + 2] & 0x3Fu));
             i += 3;
-            keep = keep_cp(c);
+            if (c < 0x4E00 && !keep_cp(c))
+                continue;
         } else {
             bool ok;
 
             i += sift__utf8_decode(s + i, len - i, &c, &ok);
-            keep = keep_cp(c);
+            if (!keep_cp(c))
+                continue;
         }
-        if (!keep)
-            continue;
-        cp[m] = c;
+        x = mix(c);
+        mx[m] = x;
         pos[m] = (uint32_t)at;
         /* A cyclic polynomial (rotate and xor) rolling hash: each step
          * depends on the last through one rotate and one xor only. */
-        h = rotl32(h, 1) ^ mix(c);
+        h = rotl32(h, 1) ^ x;
         if (m >= K)
-            h ^= rotl32(mix(cp[m - K]), K);
+            h ^= rotl32(mx[m - K], K);
         m++;
         if (m >= K)
             hw[m - K] = h;
@@ -155,7 +168,7 @@ unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
                  * than K, the window is already known to be equal: no
                  * compare (in a repeated text, nearly every window). */
                 if ((prev_l > K && e == prev_i + 1 && j == prev_j + 1) ||
-                    same_k(cp, e, j)) {
+                    same_k(mx, e, j)) {
                     first = (int64_t)e;
                     break;
                 }
@@ -174,7 +187,7 @@ unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
             l = prev_l - 1;
         } else {
             l = K;
-            while (j + l < m && l < j - i && cp[i + l] == cp[j + l])
+            while (j + l < m && l < j - i && mx[i + l] == mx[j + l])
                 l++;
         }
         prev_i = i;
@@ -190,7 +203,7 @@ unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
 
     /* Non-overlapping occurrences of the unit. */
     for (size_t p = 0; p + best_l <= m;) {
-        if (hw[p] == hw[best_i] && same(cp, p, best_i, best_l)) {
+        if (hw[p] == hw[best_i] && same(mx, p, best_i, best_l)) {
             count++;
             p += best_l;
         } else {
