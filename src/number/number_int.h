@@ -197,6 +197,13 @@ enum sift_number_status sift__parse_digits(struct sift_number *out,
 /* Fill region, type, possible, valid and e164 from cc and nsn. */
 void sift__classify(struct sift_number *out);
 
+/* sift_number_parse() without its fast path for plain digit strings: the
+ * tests' reference for it. */
+enum sift_rc sift__number_parse_general(struct sift_number *out,
+                                        const char *raw, size_t len,
+                                        const char *default_region,
+                                        struct sift_err *err);
+
 /* Unicode helpers (binary search over the gen_unicode.c ranges). */
 int sift__uni_digit_value(uint32_t cp); /* 0..9 or -1 */
 bool sift__uni_is_nd(uint32_t cp);

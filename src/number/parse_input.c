@@ -19,6 +19,9 @@
  *      three or more, Unicode decimal digits to ASCII);
  *   5. number_parse.c for country code, national prefix and validity.
  *
+ * Plain digit strings ("+1 (877) 643-0291", "090-1234-5678": most caller
+ * IDs) skip steps 1-4, which cannot change them (parse_plain()).
+ *
  * The hand-written matchers below follow Python's regexes exactly for the
  * characters they name; `\d` is Unicode category Nd and `\w` is
  * str.isalnum(), from the generated tables in gen_unicode.c.
@@ -696,9 +699,75 @@ static const char keypad[26] = {'2', '2', '2', '3', '3', '3', '4', '4', '4',
                                 '5', '5', '5', '6', '6', '6', '7', '7', '7',
                                 '7', '8', '8', '8', '9', '9', '9', '9'};
 
+/*
+ * The usual caller ID, "+12025550123", "090-1234-5678" or
+ * "+1 (877) 643-0291": ASCII digits with an optional '+' first (after
+ * spaces) and only ' ', '-', '(', ')' and '.' between them. For such
+ * input every string step below gives the digits in order (no state, URI,
+ * extension or letters can be there, and libphonenumber's extraction only
+ * trims separators), so they go straight to number_parse.c. Returns false,
+ * with *out as it found it, for anything else and for any input
+ * number_parse.c refuses: the general path then says what is wrong and
+ * where. The unit test number_parse_plain_matches_general holds the two
+ * paths to the same results.
+ */
+static bool parse_plain(struct sift_number *out, const unsigned char *s,
+                        size_t len, const struct sift__region *def)
+{
+    char digits[MAXCP + 1];
+    size_t n = 0, i = 0;
+    bool plus = false;
+
+    while (i < len && s[i] == ' ')
+        i++;
+    if (i < len && s[i] == '+') {
+        plus = true;
+        i++;
+    }
+    for (; i < len; i++) {
+        unsigned c = s[i];
+
+        if (c - '0' <= 9u)
+            digits[n++] = (char)c;
+        else if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.')
+            return false;
+    }
+    if (n < 3 || (def == NULL && !plus))
+        return false;
+    digits[n] = '\0';
+    if (sift__parse_digits(out, digits, n, plus, def) != SIFT_NUMBER_OK) {
+        memset(out, 0, sizeof(*out));
+        out->type = SIFT_TYPE_UNKNOWN;
+        out->cc_source = SIFT_CC_FROM_DEFAULT;
+        return false;
+    }
+    sift__classify(out);
+    out->status = SIFT_NUMBER_OK;
+    return true;
+}
+
+static enum sift_rc parse(struct sift_number *out, const char *raw, size_t len,
+                          const char *default_region, struct sift_err *err,
+                          bool plain);
+
 enum sift_rc sift_number_parse(struct sift_number *out, const char *raw,
                                size_t len, const char *default_region,
                                struct sift_err *err)
+{
+    return parse(out, raw, len, default_region, err, true);
+}
+
+enum sift_rc sift__number_parse_general(struct sift_number *out,
+                                        const char *raw, size_t len,
+                                        const char *default_region,
+                                        struct sift_err *err)
+{
+    return parse(out, raw, len, default_region, err, false);
+}
+
+static enum sift_rc parse(struct sift_number *out, const char *raw, size_t len,
+                          const char *default_region, struct sift_err *err,
+                          bool plain)
 {
     struct cpbuf in, user, nat;
     const struct cpbuf *src = &in;
@@ -731,6 +800,8 @@ enum sift_rc sift_number_parse(struct sift_number *out, const char *raw,
                     "caller ID is longer than %d bytes; no phone number is "
                     "that long",
                     SIFT_NUMBER_MAX_INPUT);
+    if (plain && parse_plain(out, (const unsigned char *)raw, len, def))
+        return SIFT_OK;
     bad = decode_utf8((const unsigned char *)raw, len, &in, &nul);
     if (bad >= 0)
         return fail(out, err, SIFT_NUMBER_BAD_ENCODING, (size_t)bad,

@@ -12,6 +12,7 @@
 
 #include "callsift/number.h"
 #include "number/number_int.h"
+#include "util/util.h"
 #include "test.h"
 
 #define MAX_FIELDS 8
@@ -407,5 +408,102 @@ TEST_IMPL(number_vm_shortcut_matches_pike_vm)
             }
             vm_agree_region(&sift__regions[i], s, sizeof(s));
         }
+    return 0;
+}
+
+/* Parse raw both ways and fail on any difference. */
+static int plain_agrees(const char *raw, size_t len, const char *region,
+                        long *n_ok)
+{
+    struct sift_number a, b;
+    struct sift_err ea, eb;
+    enum sift_rc ra, rb;
+
+    memset(&ea, 0, sizeof(ea));
+    memset(&eb, 0, sizeof(eb));
+    ra = sift_number_parse(&a, raw, len, region, &ea);
+    rb = sift__number_parse_general(&b, raw, len, region, &eb);
+    if (ra != rb || memcmp(&a, &b, sizeof(a)) != 0 ||
+        strcmp(ea.msg, eb.msg) != 0 || strcmp(ea.where, eb.where) != 0) {
+        fprintf(stderr, "# '%.*s' (%s): rc %d/%d status %d/%d e164 %s/%s\n",
+                (int)len, raw, region ? region : "-", ra, rb, a.status,
+                b.status, a.e164, b.e164);
+        return 1;
+    }
+    *n_ok += a.status == SIFT_NUMBER_OK;
+    return 0;
+}
+
+/*
+ * The fast path for plain digit strings ("+1 (877) 643-0291") gives what
+ * the general path gives, field for field, error text included: every
+ * example number in E.164, international and national form, with and
+ * without its region, padded and cut; then random strings of digits,
+ * the separators the fast path takes and a few it must leave alone.
+ */
+TEST_IMPL(number_parse_plain_matches_general)
+{
+    static const char *const regions[] = {NULL, "JP", "US", "GB", "DE"};
+    static const char alphabet[] = "0123456789012345 +-().x#\t/";
+    char path[1024], line[512], buf[64];
+    long n_ok = 0, n_inputs = 0;
+    uint64_t x = 0xD1B54A32D192ED03ull;
+    FILE *f;
+
+    snprintf(path, sizeof(path), "%s/tests/data/number-examples.tsv",
+             sift_test_root());
+    f = fopen(path, "r");
+    ASSERT_NOT_NULL(f);
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *fld[MAX_FIELDS];
+        struct sift_number n;
+
+        if (line[0] == '#' || line[0] == '\n')
+            continue;
+        line[strcspn(line, "\r\n")] = '\0';
+        if (split_tabs(line, fld, MAX_FIELDS) < 3 ||
+            sift_number_parse(&n, fld[2], strlen(fld[2]), NULL, NULL) !=
+                SIFT_OK)
+            continue;
+        for (int fmt = SIFT_FORMAT_E164; fmt <= SIFT_FORMAT_NATIONAL; fmt++) {
+            size_t len = sift_number_format(&n, (enum sift_number_format)fmt,
+                                            buf + 1, sizeof(buf) - 3);
+
+            buf[0] = ' ';
+            buf[len + 1] = ')';
+            ASSERT_EQ(plain_agrees(buf + 1, len, fld[0], &n_ok), 0);
+            ASSERT_EQ(plain_agrees(buf + 1, len, NULL, &n_ok), 0);
+            ASSERT_EQ(plain_agrees(buf, len + 2, fld[0], &n_ok), 0);
+            ASSERT_EQ(
+                plain_agrees(buf + 1, len > 4 ? len - 4 : 0, fld[0], &n_ok), 0);
+            n_inputs += 4;
+        }
+    }
+    fclose(f);
+    /* most examples parsed, so the comparison covered real results */
+    ASSERT(n_ok > n_inputs / 2);
+    n_ok = n_inputs = 0;
+    for (int round = 0; round < 100000; round++) {
+        size_t len;
+
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        len = (size_t)(x % 24);
+        for (size_t k = 0; k < len; k++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            buf[k] = alphabet[(x >> 11) % (sizeof(alphabet) - 1)];
+        }
+        if (len > 0 && (x & 3) == 0)
+            buf[0] = '+';
+        ASSERT_EQ(plain_agrees(buf, len,
+                               regions[(x >> 40) % SIFT_ARRAY_LEN(regions)],
+                               &n_ok),
+                  0);
+        n_inputs++;
+    }
+    ASSERT(n_ok > n_inputs / 10);
     return 0;
 }
