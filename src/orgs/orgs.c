@@ -30,6 +30,7 @@
 #include "util/ac.h"
 #include "util/file.h"
 #include "util/pool.h"
+#include "util/strset.h"
 #include "util/util.h"
 
 #define MAX_FILE  (4u << 20)
@@ -174,6 +175,8 @@ struct sift_orgs {
     /* Brand tokens of every organisation in one automaton: the pattern id
      * is (organisation << 8) | token. */
     struct sift__ac *brand_ac;
+    /* every published domain; value: the first organisation listing it */
+    struct sift__strset domains;
 };
 
 /* A vectorscan scratch, pooled. */
@@ -212,6 +215,7 @@ void sift_orgs_free(struct sift_orgs *orgs)
     if (orgs->alias_db)
         hs_free_database(orgs->alias_db);
     sift__ac_free(orgs->brand_ac);
+    sift__strset_free(&orgs->domains);
     for (size_t i = 0; i < orgs->n_bufs; i++)
         sift_free(orgs->bufs[i]);
     sift_free(orgs);
@@ -690,6 +694,12 @@ static enum sift_rc build_index(struct sift_orgs *orgs)
             n++;
         }
     rc = sift__ac_build(&orgs->brand_ac, pats, lens, ids, n);
+    for (size_t i = 0; rc == SIFT_OK && i < orgs->n_orgs; i++)
+        for (size_t k = 0; rc == SIFT_OK && k < orgs->orgs[i].pub.n_domains;
+             k++)
+            rc = sift__strset_put(&orgs->domains, orgs->orgs[i].pub.domains[k],
+                                  strlen(orgs->orgs[i].pub.domains[k]),
+                                  (uint32_t)i, SIFT__STRSET_KEEP);
 out:
     sift_free((void *)pats);
     sift_free(lens);
@@ -911,23 +921,24 @@ bool sift_org_has_sender(const struct sift_org *org, const char *sender,
     return false;
 }
 
-static bool host_under(const char *host, size_t len, const char *domain)
-{
-    size_t dl = strlen(domain);
-    if (len == dl)
-        return memcmp(host, domain, dl) == 0;
-    return len > dl && host[len - dl - 1] == '.' &&
-           memcmp(host + len - dl, domain, dl) == 0;
-}
-
+/* The first organisation (in load order) with a domain that is host or
+ * that host is under: one lookup for each of host's suffixes that starts
+ * a label. */
 const struct sift_org *sift_orgs_domain_owner(const struct sift_orgs *orgs,
                                               const char *host, size_t len)
 {
-    for (size_t i = 0; i < orgs->n_orgs; i++)
-        for (size_t k = 0; k < orgs->orgs[i].pub.n_domains; k++)
-            if (host_under(host, len, orgs->orgs[i].pub.domains[k]))
-                return &orgs->orgs[i].pub;
-    return NULL;
+    const char *p = host, *end = host + len;
+    uint32_t best = UINT32_MAX, i;
+
+    while (p != NULL) {
+        if (sift__strset_get(&orgs->domains, p, (size_t)(end - p), &i) &&
+            i < best)
+            best = i;
+        p = memchr(p, '.', (size_t)(end - p));
+        if (p != NULL)
+            p++;
+    }
+    return best == UINT32_MAX ? NULL : &orgs->orgs[best].pub;
 }
 
 struct brand_ctx {

@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "text_int.h"
+#include "util/strset.h"
 
 struct strlist {
     char **v;
@@ -49,6 +50,9 @@ struct sift_text_url_lists {
     const psl_ctx_t *psl;
     psl_ctx_t *psl_owned;
     struct strlist list[N_LISTS];
+    /* every entry of the lists, its value the bit set (1 << L_*) of the
+     * lists it is in: one hash lookup answers all four */
+    struct sift__strset set;
 };
 
 /* The built-in lists: keep in step with data/urls.conf (a test checks). */
@@ -83,24 +87,29 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static bool list_has(const struct strlist *l, const char *s)
+/* Is s one of the entries of list k? */
+static bool list_has(const struct sift_text_url_lists *ls, int k, const char *s)
 {
-    return l->n && bsearch(&s, l->v, l->n, sizeof(char *), cmp_str) != NULL;
+    uint32_t in;
+
+    return sift__strset_get(&ls->set, s, strlen(s), &in) && ((in >> k) & 1);
 }
 
-/* Is host equal to an entry of l, or under one? */
-static bool list_has_suffix(const struct strlist *l, const char *host)
+/* The lists (bit set) that have host or a domain it is under. */
+static uint32_t lists_above(const struct sift_text_url_lists *ls,
+                            const char *host)
 {
-    const char *p = host;
+    const char *p = host, *end = host + strlen(host);
+    uint32_t all = 0, in;
 
-    while (p) {
-        if (list_has(l, p))
-            return true;
-        p = strchr(p, '.');
-        if (p)
+    while (p != NULL) {
+        if (sift__strset_get(&ls->set, p, (size_t)(end - p), &in))
+            all |= in;
+        p = memchr(p, '.', (size_t)(end - p));
+        if (p != NULL)
             p++;
     }
-    return false;
+    return all;
 }
 
 static enum sift_rc list_add(struct strlist *l, const char *s, size_t len)
@@ -181,8 +190,14 @@ static enum sift_rc parse_conf(struct sift_text_url_lists *ls, const char *name,
         if (list_add(&ls->list[section], buf + s, e - s))
             return sift__err_set(err, SIFT_ENOMEM, where, "out of memory");
     }
-    for (int k = 0; k < N_LISTS; k++)
+    for (int k = 0; k < N_LISTS; k++) {
         qsort(ls->list[k].v, ls->list[k].n, sizeof(char *), cmp_str);
+        for (size_t i = 0; i < ls->list[k].n; i++)
+            if (sift__strset_put(&ls->set, ls->list[k].v[i],
+                                 strlen(ls->list[k].v[i]), 1u << k,
+                                 SIFT__STRSET_OR) != SIFT_OK)
+                return sift__err_set(err, SIFT_ENOMEM, name, "out of memory");
+    }
     return SIFT_OK;
 }
 
@@ -197,6 +212,7 @@ void sift_text_url_lists_free(struct sift_text_url_lists *lists)
     }
     if (lists->psl_owned)
         psl_free(lists->psl_owned);
+    sift__strset_free(&lists->set);
     sift_free(lists);
 }
 
@@ -614,15 +630,19 @@ static void flag_url(const struct sift_text_url_lists *ls,
 
         sift__strlcpy(url->domain, d ? d : "", sizeof(url->domain));
     }
-    if (list_has(&ls->list[L_SHORT], h) ||
-        (url->domain[0] && list_has(&ls->list[L_SHORT], url->domain)))
-        url->flags |= SIFT_TEXT_URL_SHORTENER;
-    if (list_has(&ls->list[L_RISKY], url->tld))
-        url->flags |= SIFT_TEXT_URL_RISKY_TLD;
-    if (list_has_suffix(&ls->list[L_DYN], h))
-        url->flags |= SIFT_TEXT_URL_DYNAMIC_DNS;
-    if (list_has_suffix(&ls->list[L_FREE], h))
-        url->flags |= SIFT_TEXT_URL_FREE_HOSTING;
+    {
+        uint32_t above = lists_above(ls, h);
+
+        if (list_has(ls, L_SHORT, h) ||
+            (url->domain[0] && list_has(ls, L_SHORT, url->domain)))
+            url->flags |= SIFT_TEXT_URL_SHORTENER;
+        if (list_has(ls, L_RISKY, url->tld))
+            url->flags |= SIFT_TEXT_URL_RISKY_TLD;
+        if ((above >> L_DYN) & 1)
+            url->flags |= SIFT_TEXT_URL_DYNAMIC_DNS;
+        if ((above >> L_FREE) & 1)
+            url->flags |= SIFT_TEXT_URL_FREE_HOSTING;
+    }
 }
 
 /* Try a URL starting at s[i]. Returns its end, or 0 when none. */

@@ -15,6 +15,7 @@ TEST_DECLARE(engine_event_json_fast_matches_general)
 TEST_DECLARE(engine_verdict_json_escapes_strings)
 TEST_DECLARE(engine_labelled_cases_meet_targets)
 TEST_DECLARE(orgs_load_shipped_files)
+TEST_DECLARE(orgs_domain_owner_matches_scan)
 TEST_DECLARE(orgs_find_prefers_longest_alias)
 TEST_DECLARE(orgs_broken_file_names_line)
 TEST_DECLARE(util_aho_corasick_finds_all)
@@ -37,6 +38,7 @@ TEST_DECLARE(util_aho_corasick_finds_all)
     TEST_ENTRY(engine_verdict_json_escapes_strings)                            \
     TEST_ENTRY(engine_labelled_cases_meet_targets)                             \
     TEST_ENTRY(orgs_load_shipped_files)                                        \
+    TEST_ENTRY(orgs_domain_owner_matches_scan)                                 \
     TEST_ENTRY(orgs_find_prefers_longest_alias)                                \
     TEST_ENTRY(orgs_broken_file_names_line)                                    \
     TEST_ENTRY(util_aho_corasick_finds_all)

@@ -57,6 +57,62 @@ TEST_IMPL(orgs_load_shipped_files)
     return 0;
 }
 
+/* The owner as the definition reads: the first organisation with a domain
+ * that host is, or is under. */
+static const struct sift_org *owner_by_scan(const struct sift_orgs *orgs,
+                                            const char *host)
+{
+    size_t len = strlen(host);
+
+    for (size_t i = 0; i < sift_orgs_count(orgs); i++) {
+        const struct sift_org *o = sift_orgs_get(orgs, i);
+
+        for (size_t k = 0; k < o->n_domains; k++) {
+            size_t dl = strlen(o->domains[k]);
+
+            if ((len == dl && memcmp(host, o->domains[k], dl) == 0) ||
+                (len > dl && host[len - dl - 1] == '.' &&
+                 memcmp(host + len - dl, o->domains[k], dl) == 0))
+                return o;
+        }
+    }
+    return NULL;
+}
+
+/* sift_orgs_domain_owner() looks each suffix up in a hash set; it must
+ * name the organisation the scan names, for every shipped domain and
+ * hosts around it. */
+TEST_IMPL(orgs_domain_owner_matches_scan)
+{
+    static const char *const forms[] = {
+        "%s", "www.%s", "a.b.%s", "%s.evil.com", "x%s", "%s.", "evil-%s"};
+    struct sift_orgs *orgs = load_orgs();
+    size_t n_owned = 0, n_hosts = 0;
+    char host[300];
+
+    ASSERT_NOT_NULL(orgs);
+    for (size_t i = 0; i < sift_orgs_count(orgs); i++) {
+        const struct sift_org *o = sift_orgs_get(orgs, i);
+
+        for (size_t k = 0; k < o->n_domains; k++)
+            for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+                const struct sift_org *want;
+
+                snprintf(host, sizeof(host), forms[f], o->domains[k]);
+                want = owner_by_scan(orgs, host);
+                ASSERT(sift_orgs_domain_owner(orgs, host, strlen(host)) ==
+                       want);
+                n_owned += want != NULL;
+                n_hosts++;
+            }
+    }
+    ASSERT(n_owned > 100);
+    ASSERT(n_owned < n_hosts);
+    ASSERT(sift_orgs_domain_owner(orgs, "", 0) == NULL);
+    sift_orgs_free(orgs);
+    return 0;
+}
+
 TEST_IMPL(orgs_find_prefers_longest_alias)
 {
     struct sift_orgs *orgs = load_orgs();
