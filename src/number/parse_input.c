@@ -248,31 +248,38 @@ static long find_lit(const struct cpbuf *b, size_t from, size_t to,
 
 /* ------------------------------------------------------------ states */
 
+#define STATE(w, st)                                                           \
+    {                                                                          \
+        w, sizeof(w) - 1, st                                                   \
+    }
+
 static const struct {
     const char *word;
+    size_t len; /* bytes, so most words are passed over without a compare */
     enum sift_number_status status;
 } caller_id_states[] = {
-    {"非通知", SIFT_NUMBER_WITHHELD},
-    {"anonymous", SIFT_NUMBER_WITHHELD},
-    {"private", SIFT_NUMBER_WITHHELD},
-    {"private number", SIFT_NUMBER_WITHHELD},
-    {"withheld", SIFT_NUMBER_WITHHELD},
-    {"restricted", SIFT_NUMBER_WITHHELD},
-    {"blocked", SIFT_NUMBER_WITHHELD},
-    {"p", SIFT_NUMBER_WITHHELD},
-    {"表示圏外", SIFT_NUMBER_UNAVAILABLE},
-    {"通知不可能", SIFT_NUMBER_UNAVAILABLE},
-    {"unavailable", SIFT_NUMBER_UNAVAILABLE},
-    {"unknown", SIFT_NUMBER_UNAVAILABLE},
-    {"out of area", SIFT_NUMBER_UNAVAILABLE},
-    {"out-of-area", SIFT_NUMBER_UNAVAILABLE},
-    {"o", SIFT_NUMBER_UNAVAILABLE},
-    {"s", SIFT_NUMBER_UNAVAILABLE},
-    {"公衆電話", SIFT_NUMBER_PAYPHONE},
-    {"payphone", SIFT_NUMBER_PAYPHONE},
-    {"pay phone", SIFT_NUMBER_PAYPHONE},
-    {"c", SIFT_NUMBER_PAYPHONE},
+    STATE("非通知", SIFT_NUMBER_WITHHELD),
+    STATE("anonymous", SIFT_NUMBER_WITHHELD),
+    STATE("private", SIFT_NUMBER_WITHHELD),
+    STATE("private number", SIFT_NUMBER_WITHHELD),
+    STATE("withheld", SIFT_NUMBER_WITHHELD),
+    STATE("restricted", SIFT_NUMBER_WITHHELD),
+    STATE("blocked", SIFT_NUMBER_WITHHELD),
+    STATE("p", SIFT_NUMBER_WITHHELD),
+    STATE("表示圏外", SIFT_NUMBER_UNAVAILABLE),
+    STATE("通知不可能", SIFT_NUMBER_UNAVAILABLE),
+    STATE("unavailable", SIFT_NUMBER_UNAVAILABLE),
+    STATE("unknown", SIFT_NUMBER_UNAVAILABLE),
+    STATE("out of area", SIFT_NUMBER_UNAVAILABLE),
+    STATE("out-of-area", SIFT_NUMBER_UNAVAILABLE),
+    STATE("o", SIFT_NUMBER_UNAVAILABLE),
+    STATE("s", SIFT_NUMBER_UNAVAILABLE),
+    STATE("公衆電話", SIFT_NUMBER_PAYPHONE),
+    STATE("payphone", SIFT_NUMBER_PAYPHONE),
+    STATE("pay phone", SIFT_NUMBER_PAYPHONE),
+    STATE("c", SIFT_NUMBER_PAYPHONE),
 };
+#undef STATE
 
 /* The state b[a, e) names, or SIFT_NUMBER_OK for none. Case-insensitive,
  * surrounding quotes and white space ignored. */
@@ -310,7 +317,8 @@ static enum sift_number_status state_of(const struct cpbuf *b, size_t a,
     }
     word[n] = '\0';
     for (i = 0; i < SIFT_ARRAY_LEN(caller_id_states); i++)
-        if (strcmp(word, caller_id_states[i].word) == 0)
+        if (caller_id_states[i].len == n &&
+            memcmp(word, caller_id_states[i].word, n) == 0)
             return caller_id_states[i].status;
     return SIFT_NUMBER_OK;
 }
