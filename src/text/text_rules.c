@@ -349,6 +349,14 @@ static bool strip_end_word(char *expr)
     int depth = 0;
     bool cls = false;
 
+    /* Syntax the split below does not follow (quoting, comments, inline
+     * options, POSIX classes; docs/rules-format.md allows none of them):
+     * leave such a pattern as written. */
+    if (strstr(expr, "\\Q") || strstr(expr, "[:") || strstr(expr, "(?#"))
+        return false;
+    for (const char *q = expr; (q = strstr(q, "(?")) != NULL; q += 2)
+        if (q[2] != ':')
+            return false;
     for (size_t i = 0; i <= len; i++) {
         char c = expr[i];
 
