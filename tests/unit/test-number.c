@@ -366,30 +366,44 @@ static long vm_agree_region(const struct sift__region *r, const char *s,
  * (matched, end, every capture slot) must be the Pike VM's: on every
  * example number's national digits, their prefixes, one digit more and
  * random digit strings, through every program of every region. */
-TEST_IMPL(number_vm_shortcut_matches_pike_vm)
+/* The next example of tests/data/number-examples.tsv, parsed without a
+ * region into *n; its region is fld[0]. Returns false at the end. */
+static bool next_example(FILE *f, char *line, size_t size, char **fld,
+                         struct sift_number *n)
 {
-    char path[1024], line[512];
-    FILE *f;
-    long examples = 0, hits = 0;
-    uint64_t x = 0x9e3779b97f4a7c15ull;
-
-    snprintf(path, sizeof(path), "%s/tests/data/number-examples.tsv",
-             sift_test_root());
-    f = fopen(path, "r");
-    ASSERT_NOT_NULL(f);
-    while (fgets(line, sizeof(line), f) != NULL) {
-        char *fld[MAX_FIELDS];
-        struct sift_number n;
-        size_t len;
-
+    while (fgets(line, (int)size, f) != NULL) {
         if (line[0] == '#' || line[0] == '\n')
             continue;
         line[strcspn(line, "\r\n")] = '\0';
         if (split_tabs(line, fld, MAX_FIELDS) < 3 ||
-            sift_number_parse(&n, fld[2], strlen(fld[2]), NULL, NULL) !=
-                SIFT_OK)
+            sift_number_parse(n, fld[2], strlen(fld[2]), NULL, NULL) != SIFT_OK)
             continue;
-        len = strlen(n.nsn);
+        return true;
+    }
+    return false;
+}
+
+static FILE *open_examples(void)
+{
+    char path[1024];
+
+    snprintf(path, sizeof(path), "%s/tests/data/number-examples.tsv",
+             sift_test_root());
+    return fopen(path, "r");
+}
+
+TEST_IMPL(number_vm_shortcut_matches_pike_vm)
+{
+    char line[512], *fld[MAX_FIELDS];
+    FILE *f = open_examples();
+    long examples = 0, hits = 0;
+    uint64_t x = 0x9e3779b97f4a7c15ull;
+    struct sift_number n;
+
+    ASSERT_NOT_NULL(f);
+    while (next_example(f, line, sizeof(line), fld, &n)) {
+        size_t len = strlen(n.nsn);
+
         for (unsigned i = 0; i < sift__n_regions; i++)
             if (sift__regions[i].cc == n.country_code)
                 hits += vm_agree_region(&sift__regions[i], n.nsn, len);
@@ -445,26 +459,14 @@ TEST_IMPL(number_parse_plain_matches_general)
 {
     static const char *const regions[] = {NULL, "JP", "US", "GB", "DE"};
     static const char alphabet[] = "0123456789012345 +-().x#\t/";
-    char path[1024], line[512], buf[64];
+    char line[512], buf[64], *fld[MAX_FIELDS];
     long n_ok = 0, n_inputs = 0;
     uint64_t x = 0xD1B54A32D192ED03ull;
-    FILE *f;
+    FILE *f = open_examples();
+    struct sift_number n;
 
-    snprintf(path, sizeof(path), "%s/tests/data/number-examples.tsv",
-             sift_test_root());
-    f = fopen(path, "r");
     ASSERT_NOT_NULL(f);
-    while (fgets(line, sizeof(line), f) != NULL) {
-        char *fld[MAX_FIELDS];
-        struct sift_number n;
-
-        if (line[0] == '#' || line[0] == '\n')
-            continue;
-        line[strcspn(line, "\r\n")] = '\0';
-        if (split_tabs(line, fld, MAX_FIELDS) < 3 ||
-            sift_number_parse(&n, fld[2], strlen(fld[2]), NULL, NULL) !=
-                SIFT_OK)
-            continue;
+    while (next_example(f, line, sizeof(line), fld, &n)) {
         for (int fmt = SIFT_FORMAT_E164; fmt <= SIFT_FORMAT_NATIONAL; fmt++) {
             size_t len = sift_number_format(&n, (enum sift_number_format)fmt,
                                             buf + 1, sizeof(buf) - 3);
