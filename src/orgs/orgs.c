@@ -699,7 +699,7 @@ static enum sift_rc build_index(struct sift_orgs *orgs)
              k++)
             rc = sift__strset_put(&orgs->domains, orgs->orgs[i].pub.domains[k],
                                   strlen(orgs->orgs[i].pub.domains[k]),
-                                  (uint32_t)i, SIFT__STRSET_KEEP);
+                                  (uint32_t)i, SIFT__STRSET_MIN);
 out:
     sift_free((void *)pats);
     sift_free(lens);
@@ -922,23 +922,16 @@ bool sift_org_has_sender(const struct sift_org *org, const char *sender,
 }
 
 /* The first organisation (in load order) with a domain that is host or
- * that host is under: one lookup for each of host's suffixes that starts
- * a label. */
+ * that host is under. */
 const struct sift_org *sift_orgs_domain_owner(const struct sift_orgs *orgs,
                                               const char *host, size_t len)
 {
-    const char *p = host, *end = host + len;
-    uint32_t best = UINT32_MAX, i;
+    uint32_t i;
 
-    while (p != NULL) {
-        if (sift__strset_get(&orgs->domains, p, (size_t)(end - p), &i) &&
-            i < best)
-            best = i;
-        p = memchr(p, '.', (size_t)(end - p));
-        if (p != NULL)
-            p++;
-    }
-    return best == UINT32_MAX ? NULL : &orgs->orgs[best].pub;
+    if (!sift__strset_get_under(&orgs->domains, host, len, SIFT__STRSET_MIN,
+                                &i))
+        return NULL;
+    return &orgs->orgs[i].pub;
 }
 
 struct brand_ctx {

@@ -99,16 +99,9 @@ static bool list_has(const struct sift_text_url_lists *ls, int k, const char *s)
 static uint32_t lists_above(const struct sift_text_url_lists *ls,
                             const char *host)
 {
-    const char *p = host, *end = host + strlen(host);
-    uint32_t all = 0, in;
+    uint32_t all = 0;
 
-    while (p != NULL) {
-        if (sift__strset_get(&ls->set, p, (size_t)(end - p), &in))
-            all |= in;
-        p = memchr(p, '.', (size_t)(end - p));
-        if (p != NULL)
-            p++;
-    }
+    sift__strset_get_under(&ls->set, host, strlen(host), SIFT__STRSET_OR, &all);
     return all;
 }
 

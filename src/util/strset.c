@@ -27,6 +27,14 @@ static size_t find(const struct sift__strset_slot *slot, size_t mask,
     return i;
 }
 
+static uint32_t merge_values(uint32_t a, uint32_t b,
+                             enum sift__strset_merge merge)
+{
+    if (merge == SIFT__STRSET_OR)
+        return a | b;
+    return a < b ? a : b;
+}
+
 /* Grow to keep the set at most half full. */
 static enum sift_rc grow(struct sift__strset *set)
 {
@@ -62,8 +70,7 @@ enum sift_rc sift__strset_put(struct sift__strset *set, const char *s,
     }
     sl = &set->slot[find(set->slot, set->mask, s, len, h)];
     if (sl->s != NULL) {
-        if (merge == SIFT__STRSET_OR)
-            sl->value |= value;
+        sl->value = merge_values(sl->value, value, merge);
         return SIFT_OK;
     }
     sl->s = s;
@@ -86,6 +93,26 @@ bool sift__strset_get(const struct sift__strset *set, const char *s, size_t len,
         return false;
     *value = sl->value;
     return true;
+}
+
+bool sift__strset_get_under(const struct sift__strset *set, const char *host,
+                            size_t len, enum sift__strset_merge merge,
+                            uint32_t *value)
+{
+    const char *p = host, *end = host + len;
+    bool found = false;
+    uint32_t v;
+
+    while (p != NULL) {
+        if (sift__strset_get(set, p, (size_t)(end - p), &v)) {
+            *value = found ? merge_values(*value, v, merge) : v;
+            found = true;
+        }
+        p = memchr(p, '.', (size_t)(end - p));
+        if (p != NULL)
+            p++;
+    }
+    return found;
 }
 
 void sift__strset_free(struct sift__strset *set)

@@ -28,10 +28,11 @@ struct sift__strset {
     size_t n;
 };
 
-/* What put() does when the string is there already. */
+/* How two values for one string, or for a host and the domains above it
+ * (get_under()), become one. */
 enum sift__strset_merge {
-    SIFT__STRSET_KEEP = 0, /* the first value stays */
-    SIFT__STRSET_OR        /* the values are or-ed (bit sets) */
+    SIFT__STRSET_MIN = 0, /* the smaller (an index: the first listed) */
+    SIFT__STRSET_OR       /* or-ed (bit sets) */
 };
 
 /* Add s[0..len) with value (the set grows as needed). */
@@ -42,6 +43,12 @@ enum sift_rc sift__strset_put(struct sift__strset *set, const char *s,
 /* The value of s[0..len) into *value; false when absent. */
 bool sift__strset_get(const struct sift__strset *set, const char *s, size_t len,
                       uint32_t *value);
+
+/* The values of host[0..len) and of every domain it is under (each suffix
+ * that starts a label), merged, into *value; false when none is there. */
+bool sift__strset_get_under(const struct sift__strset *set, const char *host,
+                            size_t len, enum sift__strset_merge merge,
+                            uint32_t *value);
 
 void sift__strset_free(struct sift__strset *set);
 
