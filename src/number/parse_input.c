@@ -707,6 +707,14 @@ static const char keypad[26] = {'2', '2', '2', '3', '3', '3', '4', '4', '4',
                                 '5', '5', '5', '6', '6', '6', '7', '7', '7',
                                 '7', '8', '8', '8', '9', '9', '9', '9'};
 
+/* A number before any parsing: nothing read yet. */
+static void number_clear(struct sift_number *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->type = SIFT_TYPE_UNKNOWN;
+    out->cc_source = SIFT_CC_FROM_DEFAULT;
+}
+
 /*
  * The usual caller ID, "+12025550123", "090-1234-5678" or
  * "+1 (877) 643-0291": ASCII digits with an optional '+' first (after
@@ -744,9 +752,7 @@ static bool parse_plain(struct sift_number *out, const unsigned char *s,
         return false;
     digits[n] = '\0';
     if (sift__parse_digits(out, digits, n, plus, def) != SIFT_NUMBER_OK) {
-        memset(out, 0, sizeof(*out));
-        out->type = SIFT_TYPE_UNKNOWN;
-        out->cc_source = SIFT_CC_FROM_DEFAULT;
+        number_clear(out);
         return false;
     }
     sift__classify(out);
@@ -789,9 +795,7 @@ static enum sift_rc parse(struct sift_number *out, const char *raw, size_t len,
 
     if (out == NULL)
         return sift__err_set(err, SIFT_EINVAL, NULL, "out is NULL");
-    memset(out, 0, sizeof(*out));
-    out->type = SIFT_TYPE_UNKNOWN;
-    out->cc_source = SIFT_CC_FROM_DEFAULT;
+    number_clear(out);
     if (raw == NULL && len > 0)
         return sift__err_set(err, SIFT_EINVAL, NULL, "caller ID is NULL");
     if (default_region != NULL && default_region[0] != '\0') {

@@ -364,6 +364,12 @@ static inline int32_t stable3(const unsigned char *s)
     return nfkc_stable(cp) ? cp : 0;
 }
 
+/* joins(a, b) for an ASCII b. */
+static inline bool joins_ascii(int32_t a, int32_t b)
+{
+    return is_ascii_digit(b) && a >= 0x80 && sift__is_japanese(a);
+}
+
 /* joins(a, b) for a Japanese b: the space between goes. */
 static inline bool joins_japanese(int32_t a)
 {
@@ -406,9 +412,7 @@ static bool normalize_fast(const unsigned char *s, size_t len,
             if (c < 0x20 || c == 0x7F)
                 return false;
             if (space) {
-                /* joins(prev, c) for an ASCII c */
-                if (!(is_ascii_digit((int32_t)c) && prev >= 0x80 &&
-                      sift__is_japanese(prev)))
+                if (!joins_ascii(prev, (int32_t)c))
                     t[o++] = ' ';
                 space = false;
             }
@@ -478,8 +482,7 @@ static bool normalize_fast(const unsigned char *s, size_t len,
             cp = sift__ascii_lower(cp);
             i += 3;
             if (space) {
-                if (!(is_ascii_digit(cp) && prev >= 0x80 &&
-                      sift__is_japanese(prev)))
+                if (!joins_ascii(prev, cp))
                     t[o++] = ' ';
                 space = false;
             }
