@@ -28,14 +28,17 @@
 #define K SIFT_TEXT_REPEAT_MIN_CP
 #define M SIFT_TEXT_REPEAT_MAX_CP
 
+/* Kept ASCII, one bit per byte: 0-9, A-Z, a-z. */
+static const uint64_t ascii_keep[2] = {0x03FF000000000000ull,
+                                       0x07FFFFFE07FFFFFEull};
+
 /* Letters, marks and numbers are kept; punctuation, symbols, spaces and
- * everything else go. ASCII and the three-byte Japanese range take the
- * inline paths in sift_text_repetition(); this is the rest. */
+ * everything else go. sift_text_repetition() tests ASCII and the
+ * three-byte Japanese range inline; the rest comes here. */
 static bool keep_cp(int32_t cp)
 {
     if (cp < 0x80)
-        return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') ||
-               (cp >= 'A' && cp <= 'Z');
+        return (ascii_keep[cp >> 6] >> (cp & 63)) & 1;
     /* The common Japanese letters without a table lookup. */
     if ((cp >= 0x3041 && cp <= 0x30FF) || (cp >= 0x4E00 && cp <= 0x9FFF))
         return cp != 0x30FB && cp != 0x30A0; /* ・ and ゠ are punctuation */
@@ -57,10 +60,6 @@ static bool keep_cp(int32_t cp)
         return false;
     }
 }
-
-/* keep_cp() for ASCII, one bit per byte: 0-9, A-Z, a-z. */
-static const uint64_t ascii_keep[2] = {0x03FF000000000000ull,
-                                       0x07FFFFFE07FFFFFEull};
 
 static inline uint32_t rotl32(uint32_t x, unsigned r)
 {
