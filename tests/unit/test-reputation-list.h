@@ -19,6 +19,7 @@ TEST_DECLARE(reputation_fingerprint_matches_a_reference)
 TEST_DECLARE(reputation_assess_many_equals_assess)
 TEST_DECLARE(reputation_assess_runs_beside_writes)
 TEST_DECLARE(reputation_lock_free_reads_beside_every_write)
+TEST_DECLARE(reputation_grown_table_outlives_its_readers)
 TEST_DECLARE(reputation_number_key_matches_digit_by_digit)
 
 /* clang-format off */
@@ -43,5 +44,6 @@ TEST_DECLARE(reputation_number_key_matches_digit_by_digit)
     TEST_ENTRY(reputation_assess_many_equals_assess)                           \
     TEST_ENTRY(reputation_assess_runs_beside_writes)                           \
     TEST_ENTRY(reputation_lock_free_reads_beside_every_write)                  \
+    TEST_ENTRY(reputation_grown_table_outlives_its_readers)                    \
     TEST_ENTRY(reputation_number_key_matches_digit_by_digit)
 /* clang-format on */

@@ -10,6 +10,7 @@
  * signals and their evidence, not only on the action.
  */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "callsift.h"
 #include "callsift/reputation.h"
 #include "reputation/reputation_int.h"
+#include "util/readers.h"
 #include "test.h"
 
 #define NOW 1764000000 /* 2025-11-24 */
@@ -1177,6 +1179,95 @@ TEST_IMPL(reputation_lock_free_reads_beside_every_write)
         sift_reputation_free(ref);
     }
     sift_reputation_free(st.rep);
+    return 0;
+}
+
+/*
+ * The promise the lock-free reads rest on, made to happen on purpose
+ * rather than by chance: a reader inside a read section holds the
+ * numbers table; meanwhile a writer grows the table (the old one is
+ * replaced); the reader then reads every slot of the old table. The
+ * writer must keep the old table until the reader leaves, so its write
+ * returns only after the reader is done, and the reader's reads touch
+ * memory still allocated (a table freed at once is a use-after-free that
+ * the ASan build reports, and a large one unmapped faults in any build).
+ */
+struct holder {
+    struct sift_reputation *rep;
+    const struct num_slot *slots; /* the table as the reader entered */
+    size_t cap;
+    atomic_int inside, replaced, done;
+    uint64_t keys; /* what the reader summed, so the reads are not dropped */
+};
+
+static void *hold_table(void *arg)
+{
+    struct holder *h = arg;
+    struct sift__reader *r = sift__reader_self();
+    struct timespec nap = {0, 1000 * 1000};
+    uint64_t sum = 0;
+
+    if (r == NULL) { /* no reader slot: the test then fails on done */
+        atomic_store(&h->inside, 1);
+        return NULL;
+    }
+    sift__read_enter(r);
+    h->slots = RD(h->rep->nums.slots);
+    h->cap = (size_t)1 << RD(h->rep->nums.bits);
+    atomic_store(&h->inside, 1);
+    /* The writer grows the table meanwhile (up to 30 s), then waits. */
+    for (int t = 0; t < 30000 && RD(h->rep->nums.slots) == h->slots; t++)
+        nanosleep(&nap, NULL);
+    nanosleep(&nap, NULL);
+    atomic_store(&h->replaced, RD(h->rep->nums.slots) != h->slots);
+    for (size_t i = 0; i < h->cap; i++)
+        sum += h->slots[i].key;
+    h->keys = sum;
+    sift__read_exit(r);
+    atomic_store(&h->done, 1);
+    return NULL;
+}
+
+TEST_IMPL(reputation_grown_table_outlives_its_readers)
+{
+    struct holder h;
+    struct sift_err err = {0};
+    struct sift_report r = {0};
+    pthread_t th;
+    char key[32];
+    int i = 0, done_at_grow = -1;
+    const struct num_slot *before;
+
+    memset(&h, 0, sizeof(h));
+    ASSERT_EQ(sift_reputation_new(&h.rep, NULL, &err), SIFT_OK);
+    r.category = SIFT_CAT_SCAM;
+    r.time = NOW;
+    r.key = key;
+    /* A table of some MB (above malloc's mmap threshold at first). */
+    for (; i < 100000; i++) {
+        snprintf(key, sizeof(key), "+8190%08d", i);
+        stress_report(&r, i);
+        ASSERT_EQ(sift_reputation_add_report(h.rep, &r), SIFT_OK);
+    }
+    ASSERT_EQ(pthread_create(&th, NULL, hold_table, &h), 0);
+    while (!atomic_load(&h.inside))
+        sched_yield();
+    before = h.slots;
+    /* Add numbers until the table is replaced: the write that replaces
+     * it returns only once the reader has left. */
+    for (; RD(h.rep->nums.slots) == before; i++) {
+        snprintf(key, sizeof(key), "+8190%08d", i);
+        stress_report(&r, i);
+        ASSERT_EQ(sift_reputation_add_report(h.rep, &r), SIFT_OK);
+        if (RD(h.rep->nums.slots) != before)
+            done_at_grow = atomic_load(&h.done);
+        ASSERT(i < 10000000);
+    }
+    ASSERT_EQ(pthread_join(th, NULL), 0);
+    ASSERT_EQ(atomic_load(&h.replaced), 1); /* read after the replacement */
+    ASSERT_EQ(done_at_grow, 1);             /* the writer waited for it */
+    ASSERT(h.keys != 0);
+    sift_reputation_free(h.rep);
     return 0;
 }
 
