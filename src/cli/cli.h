@@ -36,6 +36,33 @@ int sift_cli_db(int argc, char **argv);
 int sift_cli_serve(int argc, char **argv); /* cmd_serve.c */
 int sift_cli_token(int argc, char **argv); /* cmd_serve.c */
 
+/* Lines from a file descriptor (lines.c), for `check --batch`. */
+struct sift_cli_lines {
+    int fd;
+    char *buf;
+    size_t len, cap, off; /* buf[off..len) is not handed out yet */
+    size_t scan;          /* no '\n' in buf[off..scan) */
+    size_t max;           /* longer lines are skipped, not kept */
+    size_t skipped;       /* bytes skipped of the line being read */
+    bool eof;
+};
+
+enum {
+    SIFT_CLI_LINE = 1,           /* *line, *len: a line without its '\n' */
+    SIFT_CLI_LINE_END = 0,       /* no more input */
+    SIFT_CLI_LINE_NOT_READY = 2, /* no whole line without waiting */
+    SIFT_CLI_LINE_TOO_LONG = 3,  /* *len is its length; its bytes are gone */
+    SIFT_CLI_LINE_ERROR = -1     /* read(2) failed or out of memory */
+};
+
+void sift_cli_lines_init(struct sift_cli_lines *in, int fd, size_t max);
+void sift_cli_lines_release(struct sift_cli_lines *in);
+/* The next line. With wait false, SIFT_CLI_LINE_NOT_READY when a whole
+ * line (or the end) cannot be had without blocking. A line is valid
+ * until the next call. */
+int sift_cli_lines_next(struct sift_cli_lines *in, bool wait, char **line,
+                        size_t *len);
+
 /* Write s as a JSON string (with quotes) to f; invalid UTF-8 bytes become
  * U+FFFD so the output is always valid JSON. */
 void sift_cli_json_str(FILE *f, const char *s);

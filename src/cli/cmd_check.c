@@ -149,7 +149,8 @@ static void print_person(const struct sift_verdict *v, enum sift_lang lang)
 }
 
 /* Print a verdict as JSON, with the echoed fields first. */
-static int print_json_line(const struct sift_verdict *v, const char *echo)
+static int print_json_line(FILE *out, const struct sift_verdict *v,
+                           const char *echo)
 {
     static char *buf;
     size_t need;
@@ -163,87 +164,187 @@ static int print_json_line(const struct sift_verdict *v, const char *echo)
     if (need >= VERDICT_JSON_MAX)
         return -1;
     if (echo != NULL && echo[0] != '\0')
-        printf("{%s,%s\n", echo, buf + 1);
+        fprintf(out, "{%s,%s\n", echo, buf + 1);
     else
-        printf("%s\n", buf);
+        fprintf(out, "%s\n", buf);
     return 0;
 }
 
-static void print_error_line(const struct sift_err *err, const char *echo,
-                             unsigned long lineno)
+static void print_error_line(FILE *out, const struct sift_err *err,
+                             const char *echo, unsigned long lineno)
 {
     char where[96];
 
     snprintf(where, sizeof(where), "line %lu: %s", lineno, err->where);
-    printf("{");
+    fprintf(out, "{");
     if (echo != NULL && echo[0] != '\0')
-        printf("%s,", echo);
-    printf("\"error\":{\"code\":");
-    sift_cli_json_str(stdout, sift_rc_name(err->rc));
-    printf(",\"message\":");
-    sift_cli_json_str(stdout, err->msg);
-    printf(",\"where\":");
-    sift_cli_json_str(stdout, where);
-    printf("}}\n");
+        fprintf(out, "%s,", echo);
+    fprintf(out, "\"error\":{\"code\":");
+    sift_cli_json_str(out, sift_rc_name(err->rc));
+    fprintf(out, ",\"message\":");
+    sift_cli_json_str(out, err->msg);
+    fprintf(out, ",\"where\":");
+    sift_cli_json_str(out, where);
+    fprintf(out, "}}\n");
+}
+
+/*
+ * With --db the events are logged in groups: one store transaction (one
+ * fsync) for the events read while more input was ready, at most
+ * GROUP_MAX, instead of one per event. A group's verdict lines are held
+ * until its transaction is committed, so a printed verdict's event is in
+ * the store; a program that writes one event and waits for its verdict
+ * gets it at once (the group closes when nothing more is ready).
+ */
+#define GROUP_MAX 1024
+
+struct group {
+    struct sift_cli_record *record; /* NULL: no store, no groups */
+    FILE *out;                      /* the held lines, or stdout */
+    char *buf;
+    size_t size, n;
+    bool tried, in_txn; /* the transaction asked for, and opened */
+};
+
+/* The exit status that says more of two. */
+static int worst(int a, int b)
+{
+    return a > b ? a : b;
+}
+
+static int group_open(struct group *g)
+{
+    if (g->record == NULL) {
+        g->out = stdout;
+        return 0;
+    }
+    g->out = open_memstream(&g->buf, &g->size);
+    return g->out == NULL ? -1 : 0;
+}
+
+/* Commit the group's events, then print its lines. */
+static int group_close(struct group *g)
+{
+    int status = SIFT_EXIT_OK;
+
+    if (g->record == NULL)
+        return fflush(stdout) == 0 ? SIFT_EXIT_OK : SIFT_EXIT_INTERNAL;
+    if (g->in_txn) {
+        struct sift_err err = {0};
+        if (sift_store_batch_commit(g->record->st, &err) != SIFT_OK) {
+            fprintf(stderr, "callsift check: logging %zu events: %s\n", g->n,
+                    err.msg);
+            status = SIFT_EXIT_INTERNAL;
+        }
+        g->in_txn = false;
+    }
+    g->tried = false;
+    if (fclose(g->out) != 0 || fwrite(g->buf, 1, g->size, stdout) != g->size ||
+        fflush(stdout) != 0)
+        status = SIFT_EXIT_INTERNAL;
+    free(g->buf);
+    g->buf = NULL;
+    g->size = g->n = 0;
+    g->out = NULL;
+    return status;
+}
+
+/* Log one checked event in the group's transaction (opened with the
+ * group's first event; without one, the event commits alone). */
+static int group_record(struct group *g, const struct sift_event *ev,
+                        const struct sift_verdict *v)
+{
+    if (!g->tried) {
+        g->tried = true;
+        g->in_txn = sift_store_batch_begin(g->record->st, NULL) == SIFT_OK;
+    }
+    return sift_cli_record(g->record, ev, v);
 }
 
 static int run_batch(const struct sift_engine *eng,
                      struct sift_cli_record *record)
 {
-    char *line = NULL;
-    size_t cap = 0;
+    struct sift_cli_lines in;
+    struct group g = {.record = record};
+    struct sift_verdict *v = malloc(sizeof(*v));
     unsigned long lineno = 0;
     int status = SIFT_EXIT_OK;
 
+    if (v == NULL)
+        return SIFT_EXIT_INTERNAL;
+    sift_cli_lines_init(&in, 0, BATCH_LINE_MAX);
+    if (group_open(&g) != 0) {
+        free(v);
+        return SIFT_EXIT_INTERNAL;
+    }
     for (;;) {
         struct sift_event_json ej;
-        struct sift_verdict *v;
         struct sift_err err = {0};
-        ssize_t got = getline(&line, &cap, stdin);
+        char *line;
         size_t len;
         enum sift_rc rc;
+        int got;
 
-        if (got == -1)
-            break;
-        lineno++;
-        len = (size_t)got;
-        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-            len--;
-        if (len == 0)
-            continue; /* blank lines separate nothing */
-        v = malloc(sizeof(*v));
-        if (v == NULL) {
-            status = SIFT_EXIT_INTERNAL;
+        if (g.n == GROUP_MAX) {
+            status = worst(status, group_close(&g));
+            if (group_open(&g) != 0) {
+                status = SIFT_EXIT_INTERNAL;
+                break;
+            }
+        }
+        got = sift_cli_lines_next(&in, record == NULL || g.n == 0, &line, &len);
+        if (got == SIFT_CLI_LINE_NOT_READY) {
+            status = worst(status, group_close(&g));
+            if (group_open(&g) != 0) {
+                status = SIFT_EXIT_INTERNAL;
+                break;
+            }
+            continue;
+        }
+        if (got == SIFT_CLI_LINE_END || got == SIFT_CLI_LINE_ERROR) {
+            if (got == SIFT_CLI_LINE_ERROR) {
+                fprintf(stderr, "callsift check: reading the events: %s\n",
+                        strerror(errno));
+                status = SIFT_EXIT_INTERNAL;
+            }
             break;
         }
-        if (len > BATCH_LINE_MAX) {
+        lineno++;
+        if (got == SIFT_CLI_LINE_TOO_LONG) {
             err.rc = SIFT_ETOOBIG;
             snprintf(err.msg, sizeof(err.msg),
                      "the line is %zu bytes; the limit is %d", len,
                      BATCH_LINE_MAX);
             snprintf(err.where, sizeof(err.where), "$");
-            print_error_line(&err, NULL, lineno);
+            print_error_line(g.out, &err, NULL, lineno);
             status = SIFT_EXIT_INPUT;
-            free(v);
+            g.n++;
             continue;
         }
+        while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+            len--;
+        if (len == 0)
+            continue; /* blank lines separate nothing */
         rc = sift_event_from_json(&ej, line, len, &err);
         if (rc == SIFT_OK)
             rc = sift_engine_check(eng, &ej.ev, v, &err);
         if (rc != SIFT_OK) {
-            print_error_line(&err, ej.echo, lineno);
+            print_error_line(g.out, &err, ej.echo, lineno);
             status = SIFT_EXIT_INPUT;
-        } else if (print_json_line(v, ej.echo) != 0) {
+        } else if (print_json_line(g.out, v, ej.echo) != 0) {
             status = SIFT_EXIT_INTERNAL;
         } else if (record != NULL &&
-                   sift_cli_record(record, &ej.ev, v) != SIFT_EXIT_OK) {
+                   group_record(&g, &ej.ev, v) != SIFT_EXIT_OK) {
             status = SIFT_EXIT_INTERNAL;
         }
         sift_event_json_release(&ej);
-        free(v);
-        fflush(stdout);
+        if (record == NULL)
+            fflush(stdout);
+        g.n++;
     }
-    free(line);
+    status = worst(status, group_close(&g));
+    sift_cli_lines_release(&in);
+    free(v);
     return status;
 }
 
@@ -378,7 +479,7 @@ int sift_cli_check(int argc, char **argv)
         goto out;
     }
     if (o.json) {
-        if (print_json_line(v, NULL) != 0)
+        if (print_json_line(stdout, v, NULL) != 0)
             status = SIFT_EXIT_INTERNAL;
     } else {
         print_person(v, o.lang);

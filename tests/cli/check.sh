@@ -69,6 +69,85 @@ check "batch: error line names line and field" $?
 sed -n 3p "$tmp/out.jsonl" | grep -q '^{"id":"c","extra":\[1\],"action":"allow"'
 check "batch: unknown fields echoed, order kept" $?
 
+# A line over the limit (1 MiB) is answered with an error and skipped
+# whole; the lines around it are checked.
+{
+    echo '{"id":"before","from":"090-1111-2222"}'
+    printf '{"id":"huge","from":"090-1111-2222","text":"'
+    head -c 1500000 /dev/zero | tr '\0' a
+    echo '"}'
+    echo '{"id":"after","from":"090-1111-2222"}'
+} >"$tmp/long.jsonl"
+$bin check --batch <"$tmp/long.jsonl" >"$tmp/long.out"
+rc=$?
+[ $rc -eq 1 ] && [ "$(wc -l <"$tmp/long.out")" -eq 3 ] &&
+    sed -n 1p "$tmp/long.out" | grep -q '^{"id":"before","action"' &&
+    sed -n 2p "$tmp/long.out" |
+    grep -q '"code":"ETOOBIG","message":"the line is 15000[0-9]* bytes; the limit is 1048576","where":"line 2: \$"' &&
+    sed -n 3p "$tmp/long.out" | grep -q '^{"id":"after","action"'
+check "batch: a line over 1 MiB is refused and skipped, its neighbours checked" $?
+
+# ---- the batch with a store: events logged in groups ----------------------
+# 3,000 events: every verdict line in order, every event in the store.
+grep '^{' tests/data/cases.jsonl | sed 's/"id": *"[^"]*", *//' >"$tmp/cases.jsonl"
+i=0
+while [ $i -lt 3000 ]; do
+    while IFS= read -r line && [ $i -lt 3000 ]; do
+        printf '{"id":%d,%s\n' "$i" "${line#\{}"
+        i=$((i + 1))
+    done <"$tmp/cases.jsonl"
+done >"$tmp/many.jsonl"
+$bin check --batch --db "$tmp/batch.db" <"$tmp/many.jsonl" >"$tmp/many.out"
+rc=$?
+ids=$(grep -o '^{"id":[0-9]*' "$tmp/many.out" | cut -d: -f2 | tr '\n' ' ')
+[ $rc -eq 0 ] && [ "$ids" = "$(seq 0 2999 | tr '\n' ' ')" ] &&
+    $bin db check --db "$tmp/batch.db" | grep -q '^  calls      3000$'
+check "batch --db: 3000 verdicts in order, 3000 calls logged" $?
+
+# One event at a time: each verdict comes while the input stays open (a
+# group closes when no more input is ready, it does not wait for more).
+coproc CS { $bin check --batch --db "$tmp/batch.db"; }
+got=0
+for k in 1 2 3; do
+    echo "{\"id\":\"i$k\",\"from\":\"090-3333-4444\",\"to\":\"090-1234-5678\"}" >&"${CS[1]}"
+    IFS= read -r -t 20 reply <&"${CS[0]}" &&
+        case "$reply" in "{\"id\":\"i$k\",\"action\":"*) got=$((got + 1)) ;; esac
+done
+exec {CS[1]}>&-
+wait "$CS_PID"
+rc=$?
+[ $got -eq 3 ] && [ $rc -eq 0 ] &&
+    $bin db check --db "$tmp/batch.db" | grep -q '^  calls      3003$'
+check "batch --db: one event at a time is answered at once, and logged" $?
+
+# A reader that stops after 1,500 verdicts: the batch dies (SIGPIPE)
+# while it prints a group. Its lines are printed after its transaction
+# commits, so every verdict read is of an event in the store (printing
+# first would leave this group's events out, every time: 1,024 < 1,500).
+$bin check --batch --db "$tmp/pipe.db" <"$tmp/many.jsonl" 2>/dev/null |
+    head -n 1500 >"$tmp/pipe.out"
+logged=$($bin db check --db "$tmp/pipe.db" | sed -n 's/^  calls *//p')
+[ "$(wc -l <"$tmp/pipe.out")" -eq 1500 ] && [ "${logged:-0}" -ge 1500 ]
+check "batch --db cut off by its reader after 1500 verdicts: all logged (${logged:-?})" $?
+
+# kill -9 in the middle: every verdict printed is of an event in the store
+# (a group's lines are printed after its transaction commits).
+for _ in 1 2 3 4 5 6 7 8 9 10; do cat "$tmp/many.jsonl"; done >"$tmp/more.jsonl"
+$bin check --batch --db "$tmp/kill.db" <"$tmp/more.jsonl" >"$tmp/kill.out" &
+pid=$!
+for _ in $(seq 1 600); do
+    [ "$(wc -l <"$tmp/kill.out")" -ge 2000 ] && break
+    sleep 0.05
+done
+kill -9 $pid 2>/dev/null
+wait $pid 2>/dev/null
+printed=$(wc -l <"$tmp/kill.out")
+logged=$($bin db check --db "$tmp/kill.db" | sed -n 's/^  calls *//p')
+[ "$printed" -ge 2000 ] && [ "$printed" -lt 30000 ] &&
+    [ "${logged:-0}" -ge "$printed" ] &&
+    $bin db check --db "$tmp/kill.db" | grep -q ': ok$'
+check "batch --db killed (-9) after $printed verdicts: all of them logged (${logged:-?})" $?
+
 head -c 70000 /dev/zero | tr '\0' a >"$tmp/big.txt"
 err=$($bin check --from 090-1111-2222 --text-file "$tmp/big.txt" 2>&1)
 [ $? -eq 1 ] && echo "$err" | grep -q "limit"
