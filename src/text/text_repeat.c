@@ -18,7 +18,8 @@
  * is not a repeated message).
  *
  * Works on the first SIFT_TEXT_REPEAT_MAX_CP kept code points, on the
- * stack (about 48 KiB), with no allocation.
+ * stack (96 KiB of arrays, of which a text touches a few KiB), with no
+ * allocation.
  */
 #include <string.h>
 #include <utf8proc.h>
