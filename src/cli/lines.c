@@ -20,7 +20,9 @@
 
 #include "cli.h"
 
-#define READ_CHUNK 65536
+#ifndef READ_CHUNK
+#define READ_CHUNK 65536 /* the fuzz target builds with a small one */
+#endif
 
 void sift_cli_lines_init(struct sift_cli_lines *in, int fd, size_t max)
 {

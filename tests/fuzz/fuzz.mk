@@ -50,6 +50,14 @@ $(BUILD)/fuzz/fuzz-http-body: tests/fuzz/fuzz-http-body.c $(FUZZ_SERVER_OBJ) \
 	$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_LINK) -o $@ $< $(FUZZ_SERVER_OBJ) \
 	    $(BUILD)/fuzz/libcallsift.a $(LIBS)
 
+# fuzz-batch-lines drives the CLI's line reader, built with a 16-byte read
+# so one input moves and grows its buffer many times.
+$(BUILD)/fuzz/fuzz-batch-lines: tests/fuzz/fuzz-batch-lines.c src/cli/lines.c \
+                                $(BUILD)/fuzz/libcallsift.a
+	@mkdir -p $(dir $@)
+	$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_LINK) -DREAD_CHUNK=16 -o $@ $< \
+	    src/cli/lines.c $(BUILD)/fuzz/libcallsift.a $(LIBS)
+
 # Objects follow their headers (an object built against an older header
 # links against functions that are no longer there, or lays out a struct
 # the library no longer has). The server's objects too: one built before
