@@ -317,7 +317,7 @@ static int run_batch(const struct sift_engine *eng,
                      BATCH_LINE_MAX);
             snprintf(err.where, sizeof(err.where), "$");
             print_error_line(g.out, &err, NULL, lineno);
-            status = SIFT_EXIT_INPUT;
+            status = worst(status, SIFT_EXIT_INPUT);
             g.n++;
             continue;
         }
@@ -330,7 +330,7 @@ static int run_batch(const struct sift_engine *eng,
             rc = sift_engine_check(eng, &ej.ev, v, &err);
         if (rc != SIFT_OK) {
             print_error_line(g.out, &err, ej.echo, lineno);
-            status = SIFT_EXIT_INPUT;
+            status = worst(status, SIFT_EXIT_INPUT);
         } else if (print_json_line(g.out, v, ej.echo) != 0) {
             status = SIFT_EXIT_INTERNAL;
         } else if (record != NULL &&
