@@ -38,6 +38,10 @@ if [ -f "$ftc" ]; then
 else
     : | "$bin" check --batch --db "$tmp/base.db" >/dev/null
 fi
+if [ ! -f "$tmp/base.db" ]; then
+    echo "cli-onoff: could not make the store ($bin import failed)" >&2
+    exit 1
+fi
 
 best_off=0 best_on=0 start=0
 for round in 1 2 3; do
