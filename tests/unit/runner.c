@@ -32,7 +32,10 @@ struct test_entry {
 static const struct test_entry tests[] = {TEST_TABLE};
 
 static int skip_fd = -1;
-static long live_allocations;
+/* Counted from every thread a test starts (the STIR and reputation tests
+ * allocate on several at once): an atomic, or concurrent updates are lost
+ * and a clean test reports a leak of -1. */
+static _Atomic long live_allocations;
 
 void sift_test_skip(const char *reason)
 {
