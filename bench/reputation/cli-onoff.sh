@@ -31,15 +31,15 @@ while [ $i -lt "$n_events" ]; do
     i=$((i + $(wc -l <"$tmp/cases")))
 done | head -n "$n_events" >"$tmp/events"
 
-what="an empty store (no FTC data at $ftc)"
 if [ -f "$ftc" ]; then
-    "$bin" import "$ftc" --format ftc-dnc --db "$tmp/base.db" >/dev/null 2>&1 &&
-        what="the FTC's $(wc -l <"$ftc") reported numbers"
+    what="the FTC's $(wc -l <"$ftc") reported numbers"
+    "$bin" import "$ftc" --format ftc-dnc --db "$tmp/base.db" >/dev/null 2>&1
 else
+    what="an empty store (no FTC data at $ftc)"
     : | "$bin" check --batch --db "$tmp/base.db" >/dev/null
 fi
-if [ ! -f "$tmp/base.db" ]; then
-    echo "cli-onoff: could not make the store ($bin import failed)" >&2
+if [ $? -ne 0 ] || [ ! -f "$tmp/base.db" ]; then
+    echo "cli-onoff: could not make the store in $tmp" >&2
     exit 1
 fi
 
