@@ -1188,9 +1188,9 @@ TEST_IMPL(reputation_lock_free_reads_beside_every_write)
  * numbers table; meanwhile a writer grows the table (the old one is
  * replaced); the reader then reads every slot of the old table. The
  * writer must keep the old table until the reader leaves, so its write
- * returns only after the reader is done, and the reader's reads touch
- * memory still allocated (a table freed at once is a use-after-free that
- * the ASan build reports, and a large one unmapped faults in any build).
+ * returns only after the reader is done (checked in any build), and the
+ * reader's reads touch memory still allocated (a table freed at once is a
+ * use-after-free, which the ASan build reports).
  */
 struct holder {
     struct sift_reputation *rep;
