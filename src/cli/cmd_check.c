@@ -227,8 +227,12 @@ static int group_close(struct group *g)
 {
     int status = SIFT_EXIT_OK;
 
-    if (g->record == NULL)
+    if (g->record == NULL) {
+        g->n = 0;
         return fflush(stdout) == 0 ? SIFT_EXIT_OK : SIFT_EXIT_INTERNAL;
+    }
+    if (g->out == NULL) /* the group could not be opened: nothing held */
+        return SIFT_EXIT_INTERNAL;
     if (g->in_txn) {
         struct sift_err err = {0};
         if (sift_store_batch_commit(g->record->st, &err) != SIFT_OK) {
@@ -247,6 +251,14 @@ static int group_close(struct group *g)
     g->size = g->n = 0;
     g->out = NULL;
     return status;
+}
+
+/* Close the group and start the next one. */
+static int group_next(struct group *g)
+{
+    int status = group_close(g);
+
+    return group_open(g) == 0 ? status : SIFT_EXIT_INTERNAL;
 }
 
 /* Log one checked event in the group's transaction (opened with the
@@ -286,19 +298,15 @@ static int run_batch(const struct sift_engine *eng,
         int got;
 
         if (g.n == GROUP_MAX) {
-            status = worst(status, group_close(&g));
-            if (group_open(&g) != 0) {
-                status = SIFT_EXIT_INTERNAL;
+            status = worst(status, group_next(&g));
+            if (g.out == NULL)
                 break;
-            }
         }
         got = sift_cli_lines_next(&in, record == NULL || g.n == 0, &line, &len);
         if (got == SIFT_CLI_LINE_NOT_READY) {
-            status = worst(status, group_close(&g));
-            if (group_open(&g) != 0) {
-                status = SIFT_EXIT_INTERNAL;
+            status = worst(status, group_next(&g));
+            if (g.out == NULL)
                 break;
-            }
             continue;
         }
         if (got == SIFT_CLI_LINE_END || got == SIFT_CLI_LINE_ERROR) {
