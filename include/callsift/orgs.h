@@ -119,6 +119,28 @@ struct sift_org_match {
 size_t sift_orgs_find(const struct sift_orgs *orgs, const char *norm,
                       size_t len, struct sift_org_match *out, size_t max);
 
+/*
+ * The aliases sift_orgs_find() looks for, for a scan that looks for them
+ * together with other patterns (the engine scans its rules and the
+ * aliases in one pass): alias i (0 <= i < sift_orgs_alias_count()) is
+ * returned with its length in bytes and whether each end must not touch
+ * an ASCII letter or digit; NULL when i is out of range.
+ */
+size_t sift_orgs_alias_count(const struct sift_orgs *orgs);
+const char *sift_orgs_alias(const struct sift_orgs *orgs, size_t i, size_t *len,
+                            bool *latin_start, bool *latin_end);
+
+/*
+ * sift_orgs_find() on the alias occurrences another scan found in norm:
+ * alias ids[k] ending at byte ends[k], k < n, in the order of their ends
+ * (as vectorscan reports them). Gives what sift_orgs_find() gives on the
+ * same text when the occurrences are all of them, or their first ones;
+ * an entry that is not an occurrence of that alias there is ignored.
+ */
+size_t sift_orgs_found(const struct sift_orgs *orgs, const char *norm,
+                       size_t len, const uint32_t *ids, const uint32_t *ends,
+                       size_t n, struct sift_org_match *out, size_t max);
+
 /* Is caller one of org's published numbers (same E.164)? */
 bool sift_org_has_number(const struct sift_org *org,
                          const struct sift_number *caller);

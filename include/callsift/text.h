@@ -96,6 +96,7 @@ struct sift_text_scratch; /* per-thread scan state; opaque */
 #define SIFT_TEXT_LINE_MAX     4096 /* bytes in one rules line */
 #define SIFT_TEXT_EVIDENCE_MAX 64   /* bytes of evidence per hit */
 #define SIFT_TEXT_MAX_HITS     32   /* distinct signals one scan reports */
+#define SIFT_TEXT_MAX_LIT_HITS 64   /* literal occurrences one scan reports */
 
 /* The signal the repetition detector fires, and its default weight. */
 #define SIFT_TEXT_REPEATED                "TEXT_REPEATED"
@@ -116,6 +117,20 @@ enum sift_rc sift_text_rules_load(struct sift_text_rules **out,
                                   struct sift_err *err);
 
 /*
+ * Literals scanned in the same pass as the rules (the engine adds the
+ * organisations' aliases, so that a check reads its text once): byte-exact,
+ * every occurrence reported (overlapping ones too) in the scan's
+ * sift_text_hits.lit_id and lit_end, at most SIFT_TEXT_MAX_LIT_HITS of
+ * them. An end marked latin_* must not touch an ASCII letter or digit
+ * ("amazon" in "amazonia" is no occurrence).
+ */
+struct sift_text_literal {
+    const char *text;
+    size_t len;
+    bool latin_start, latin_end;
+};
+
+/*
  * As sift_text_rules_load(), with a cache: when cache_dir is neither NULL
  * nor "" (both mean no cache, as in struct sift_engine_opts) the compiled
  * database is looked up in cache_dir as
@@ -129,6 +144,15 @@ enum sift_rc sift_text_rules_load_cached(struct sift_text_rules **out,
                                          const char *const *paths,
                                          size_t n_paths, const char *cache_dir,
                                          struct sift_err *err);
+
+/* sift_text_rules_load_cached() with literals (struct sift_text_literal,
+ * lits[0..n_lits), borrowed for the call only) in the same database.
+ * Literal i is reported as lit_id i. */
+enum sift_rc sift_text_rules_load_with(struct sift_text_rules **out,
+                                       const char *const *paths, size_t n_paths,
+                                       const struct sift_text_literal *lits,
+                                       size_t n_lits, const char *cache_dir,
+                                       struct sift_err *err);
 
 /* Did the database of rules come from the cache? */
 bool sift_text_rules_from_cache(const struct sift_text_rules *rules);
@@ -191,6 +215,12 @@ struct sift_text_hits {
     size_t n;
     bool truncated; /* more than SIFT_TEXT_MAX_HITS signals fired */
     struct sift_text_hit hit[SIFT_TEXT_MAX_HITS];
+    /* The rules' literals (sift_text_rules_load_with()) found, in the
+     * order of their ends: literal lit_id[i] ends at byte lit_end[i]. The
+     * first SIFT_TEXT_MAX_LIT_HITS occurrences only. */
+    size_t n_lits;
+    uint32_t lit_id[SIFT_TEXT_MAX_LIT_HITS];
+    uint32_t lit_end[SIFT_TEXT_MAX_LIT_HITS];
 };
 
 /*

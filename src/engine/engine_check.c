@@ -1136,6 +1136,7 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
     v->text_fp_set = false;
     v->text_fp = 0;
     hits.n = 0;
+    hits.n_lits = 0;
     if (ev == NULL || ev->from == NULL) {
         sift_number_parse(&v->caller, "", 0, eng->home_region, NULL);
         return sift__err_set(err, SIFT_EINVAL, "from",
@@ -1208,8 +1209,10 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
         }
         sift_text_urls(eng->url_lists, ctx->norm.text, ctx->norm.len, urls,
                        MAX_URLS, &n_urls);
-        n_orgs = sift_orgs_find(eng->orgs, ctx->norm.text, ctx->norm.len, orgs,
-                                MAX_ORG_MATCHES);
+        /* The rules scan found the aliases too (engine_load.c). */
+        n_orgs = sift_orgs_found(eng->orgs, ctx->norm.text, ctx->norm.len,
+                                 hits.lit_id, hits.lit_end, hits.n_lits, orgs,
+                                 MAX_ORG_MATCHES);
         org = claimed_org(eng, orgs, n_orgs, &hits);
         for (size_t i = 0; org && i < n_orgs; i++)
             if (orgs[i].org == org) {

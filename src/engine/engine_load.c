@@ -639,9 +639,26 @@ static enum sift_rc load_rules(struct sift_engine *eng, const char *dir,
         }
         sift_free(data);
     }
-    if (rc == SIFT_OK)
-        rc = sift_text_rules_load_cached(
-            &eng->rules, (const char *const *)paths, n, cache_dir, err);
+    if (rc == SIFT_OK) {
+        /* The organisations' aliases go into the rules' database: a
+         * check scans its text once for both (engine_check.c). */
+        size_t n_lits = sift_orgs_alias_count(eng->orgs);
+        struct sift_text_literal *lits =
+            sift_calloc(n_lits ? n_lits : 1, sizeof(*lits));
+
+        if (lits == NULL) {
+            rc = sift__err_set(err, SIFT_ENOMEM, NULL, "out of memory");
+        } else {
+            for (size_t i = 0; i < n_lits; i++)
+                lits[i].text =
+                    sift_orgs_alias(eng->orgs, i, &lits[i].len,
+                                    &lits[i].latin_start, &lits[i].latin_end);
+            rc = sift_text_rules_load_with(&eng->rules,
+                                           (const char *const *)paths, n, lits,
+                                           n_lits, cache_dir, err);
+            sift_free(lits);
+        }
+    }
     for (size_t i = 0; i < n; i++)
         sift_free(paths[i]);
     return rc;
@@ -816,6 +833,8 @@ enum sift_rc sift_engine_new(struct sift_engine **out,
         rc = load_tsv(eng, DATA("advice.tsv"), 3,
                       "expected ID, JA, EN separated by tabs", advice_row, err);
     if (rc == SIFT_OK)
+        rc = sift_orgs_load(&eng->orgs, DATA("orgs"), err);
+    if (rc == SIFT_OK)
         rc = load_rules(
             eng, DATA("rules"),
             cache_folder(opts ? opts->cache_dir : NULL, cache, sizeof(cache)),
@@ -823,7 +842,6 @@ enum sift_rc sift_engine_new(struct sift_engine **out,
     if (rc == SIFT_OK) {
         double w = eng->signals[eng->builtin[SIG_TEXT_REPEATED]].info.weight;
         sift_text_rules_set_repeated_weight(eng->rules, w);
-        rc = sift_orgs_load(&eng->orgs, DATA("orgs"), err);
     }
     if (rc == SIFT_OK)
         rc = sift_text_url_lists_new(&eng->url_lists, DATA("urls.conf"), err);

@@ -813,15 +813,14 @@ static void scratch_put(const struct sift_orgs *corgs, struct scratch_node *nd)
     sift__pool_put(&orgs->pool, &nd->item);
 }
 
-static int on_alias(unsigned int id, unsigned long long from,
-                    unsigned long long to, unsigned int flags, void *vctx)
+/* An occurrence of alias id ending at byte end: a candidate unless a
+ * Latin end touches a letter or digit. Returns 1 when the candidates are
+ * full. */
+static int add_candidate(struct find_ctx *c, size_t id, size_t end)
 {
-    struct find_ctx *c = vctx;
     const struct alias_ref *a = &c->orgs->aliases[id];
-    size_t end = (size_t)to, start = end - a->len;
+    size_t start = end - a->len;
 
-    (void)from;
-    (void)flags;
     if (a->latin_start && start > 0 &&
         is_alnum_ascii((unsigned char)c->text[start - 1]))
         return 0;
@@ -838,6 +837,14 @@ static int on_alias(unsigned int id, unsigned long long from,
     return 0;
 }
 
+static int on_alias(unsigned int id, unsigned long long from,
+                    unsigned long long to, unsigned int flags, void *vctx)
+{
+    (void)from;
+    (void)flags;
+    return add_candidate(vctx, id, (size_t)to);
+}
+
 static int cmp_match(const void *a, const void *b)
 {
     const struct sift_org_match *x = a, *y = b;
@@ -846,30 +853,18 @@ static int cmp_match(const void *a, const void *b)
     return x->end > y->end ? -1 : x->end < y->end;
 }
 
-size_t sift_orgs_find(const struct sift_orgs *orgs, const char *norm,
-                      size_t len, struct sift_org_match *out, size_t max)
+/* The candidates to the matches sift_orgs_find() reports. */
+static size_t choose(const struct find_ctx *c, struct sift_org_match *out,
+                     size_t max)
 {
-    struct find_ctx c;
-    struct scratch_node *sc;
     size_t n_out = 0;
 
-    c.orgs = orgs;
-    c.text = norm;
-    c.len = len;
-    c.n = 0;
-    if (orgs->alias_db == NULL || len == 0 || len > UINT_MAX)
-        return 0;
-    sc = scratch_get(orgs);
-    if (sc == NULL)
-        return 0;
-    hs_scan(orgs->alias_db, norm, (unsigned)len, 0, sc->hs, on_alias, &c);
-    scratch_put(orgs, sc);
-    for (size_t i = 0; i < c.n; i++) {
-        struct sift_org_match *m = &c.cand[i];
+    for (size_t i = 0; i < c->n; i++) {
+        const struct sift_org_match *m = &c->cand[i];
         size_t mlen = m->end - m->start;
         bool keep = true;
-        for (size_t k = 0; k < c.n && keep; k++) {
-            struct sift_org_match *o = &c.cand[k];
+        for (size_t k = 0; k < c->n && keep; k++) {
+            const struct sift_org_match *o = &c->cand[k];
             size_t olen = o->end - o->start;
             bool overlap = o->start < m->end && m->start < o->end;
             if (k == i)
@@ -889,6 +884,67 @@ size_t sift_orgs_find(const struct sift_orgs *orgs, const char *norm,
     }
     qsort(out, n_out, sizeof(*out), cmp_match);
     return n_out;
+}
+
+size_t sift_orgs_find(const struct sift_orgs *orgs, const char *norm,
+                      size_t len, struct sift_org_match *out, size_t max)
+{
+    struct find_ctx c;
+    struct scratch_node *sc;
+
+    c.orgs = orgs;
+    c.text = norm;
+    c.len = len;
+    c.n = 0;
+    if (orgs->alias_db == NULL || len == 0 || len > UINT_MAX)
+        return 0;
+    sc = scratch_get(orgs);
+    if (sc == NULL)
+        return 0;
+    hs_scan(orgs->alias_db, norm, (unsigned)len, 0, sc->hs, on_alias, &c);
+    scratch_put(orgs, sc);
+    return choose(&c, out, max);
+}
+
+size_t sift_orgs_found(const struct sift_orgs *orgs, const char *norm,
+                       size_t len, const uint32_t *ids, const uint32_t *ends,
+                       size_t n, struct sift_org_match *out, size_t max)
+{
+    struct find_ctx c;
+
+    c.orgs = orgs;
+    c.text = norm;
+    c.len = len;
+    c.n = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (ids[k] >= orgs->n_aliases || ends[k] > len ||
+            ends[k] < orgs->aliases[ids[k]].len ||
+            memcmp(norm + ends[k] - orgs->aliases[ids[k]].len,
+                   orgs->aliases[ids[k]].text, orgs->aliases[ids[k]].len) != 0)
+            continue; /* not an occurrence of this set's alias */
+        if (add_candidate(&c, ids[k], ends[k]))
+            break;
+    }
+    return choose(&c, out, max);
+}
+
+size_t sift_orgs_alias_count(const struct sift_orgs *orgs)
+{
+    return orgs ? orgs->n_aliases : 0;
+}
+
+const char *sift_orgs_alias(const struct sift_orgs *orgs, size_t i, size_t *len,
+                            bool *latin_start, bool *latin_end)
+{
+    const struct alias_ref *a;
+
+    if (orgs == NULL || i >= orgs->n_aliases)
+        return NULL;
+    a = &orgs->aliases[i];
+    *len = a->len;
+    *latin_start = a->latin_start;
+    *latin_end = a->latin_end;
+    return a->text;
 }
 
 bool sift_org_has_number(const struct sift_org *org,

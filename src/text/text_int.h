@@ -64,10 +64,22 @@ struct sift_text_rules {
     bool exact_evidence; /* refine regex evidence starts (text_scan.c) */
     hs_database_t *db;   /* NULL when no line has a pattern */
     hs_scratch_t *proto;
+    /* literals scanned with the rules (sift_text_rules_load_with()):
+     * hs id SIFT__LIT_ID + i; per literal its length and SIFT__LIT_LATIN_*
+     * flags */
+    uint32_t *lit_len;
+    uint8_t *lit_flags;
+    size_t n_lits;
     /* regexes with start-of-match, to refine evidence (text_scan.c) */
     hs_database_t *som_db;
     hs_scratch_t *som_proto;
 };
+
+/* The vectorscan id of literal i is SIFT__LIT_ID + i (lines use their
+ * index, far below). */
+#define SIFT__LIT_ID          0x80000000u
+#define SIFT__LIT_LATIN_START 1u
+#define SIFT__LIT_LATIN_END   2u
 
 /* sift__text_rules_load() flags. */
 enum {
@@ -107,7 +119,8 @@ struct sift_text_scratch {
     /* the text being scanned (for the match callback) */
     const char *text;
     size_t text_len;
-    uint32_t som_base; /* offset of the refining scan */
+    uint32_t som_base;          /* offset of the refining scan */
+    struct sift_text_hits *out; /* the scan's result (literal hits) */
 };
 
 /* sift_text_normalize() without its fast path, for the test that the two

@@ -899,7 +899,14 @@ static enum sift_rc compile_set(struct loader *ld, const struct expr_set *set,
             enum sift_rc rc;
 
             *db = NULL;
-            if (cerr->expression >= 0 && (size_t)cerr->expression < set->n) {
+            if (cerr->expression >= 0 && (size_t)cerr->expression < set->n &&
+                set->ids[cerr->expression] >= SIFT__LIT_ID) {
+                rc = sift__err_set(ld->err, SIFT_EPARSE, NULL,
+                                   "vectorscan rejects literal %u: %s",
+                                   set->ids[cerr->expression] - SIFT__LIT_ID,
+                                   cerr->message);
+            } else if (cerr->expression >= 0 &&
+                       (size_t)cerr->expression < set->n) {
                 const struct rule_line *rl =
                     &r->lines[set->ids[cerr->expression]];
 
@@ -916,6 +923,60 @@ static enum sift_rc compile_set(struct loader *ld, const struct expr_set *set,
         }
         if (cache_path[0] != '\0')
             cache_write(cache_path, *db);
+    }
+    return SIFT_OK;
+}
+
+/* The caller's literals into the main set: every byte but a-z and 0-9
+ * written as \xHH, compiled byte-exact (no HS_FLAG_UTF8) and without
+ * SINGLEMATCH, so every occurrence is reported. */
+static enum sift_rc add_literals(struct loader *ld,
+                                 const struct sift_text_literal *lits, size_t n)
+{
+    struct sift_text_rules *r = ld->r;
+    static const char hex[] = "0123456789abcdef";
+
+    if (n == 0)
+        return SIFT_OK;
+    if (n >= SIFT__LIT_ID)
+        return sift__err_set(ld->err, SIFT_ETOOBIG, NULL, "too many literals");
+    r->lit_len = sift_calloc(n, sizeof(*r->lit_len));
+    r->lit_flags = sift_calloc(n, sizeof(*r->lit_flags));
+    if (r->lit_len == NULL || r->lit_flags == NULL)
+        return SIFT_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *t = (const unsigned char *)lits[i].text;
+        size_t len = lits[i].len, e = 0;
+        char *expr;
+        enum sift_rc rc;
+
+        if (t == NULL || len == 0 || len > SIFT_TEXT_LINE_MAX)
+            return sift__err_set(ld->err, SIFT_EINVAL, NULL,
+                                 "literal %zu is empty or longer than %d "
+                                 "bytes",
+                                 i, SIFT_TEXT_LINE_MAX);
+        expr = sift_malloc(len * 4 + 1);
+        if (expr == NULL)
+            return SIFT_ENOMEM;
+        for (size_t k = 0; k < len; k++) {
+            if ((t[k] >= 'a' && t[k] <= 'z') || sift__is_digit(t[k])) {
+                expr[e++] = (char)t[k];
+            } else {
+                expr[e++] = '\\';
+                expr[e++] = 'x';
+                expr[e++] = hex[t[k] >> 4];
+                expr[e++] = hex[t[k] & 15];
+            }
+        }
+        expr[e] = '\0';
+        rc = add_expr(&ld->main, expr, 0, SIFT__LIT_ID + (unsigned)i);
+        if (rc)
+            return rc;
+        r->lit_len[i] = (uint32_t)len;
+        r->lit_flags[i] =
+            (uint8_t)((lits[i].latin_start ? SIFT__LIT_LATIN_START : 0) |
+                      (lits[i].latin_end ? SIFT__LIT_LATIN_END : 0));
+        r->n_lits++;
     }
     return SIFT_OK;
 }
@@ -951,18 +1012,40 @@ bool sift_text_rules_from_cache(const struct sift_text_rules *rules)
     return rules != NULL && rules->from_cache;
 }
 
+static enum sift_rc load(struct sift_text_rules **out, const char *const *paths,
+                         size_t n_paths, const struct sift_text_literal *lits,
+                         size_t n_lits, const char *cache_dir, unsigned flags,
+                         struct sift_err *err);
+
 enum sift_rc sift_text_rules_load_cached(struct sift_text_rules **out,
                                          const char *const *paths,
                                          size_t n_paths, const char *cache_dir,
                                          struct sift_err *err)
 {
-    return sift__text_rules_load(out, paths, n_paths, cache_dir, 0, err);
+    return load(out, paths, n_paths, NULL, 0, cache_dir, 0, err);
+}
+
+enum sift_rc sift_text_rules_load_with(struct sift_text_rules **out,
+                                       const char *const *paths, size_t n_paths,
+                                       const struct sift_text_literal *lits,
+                                       size_t n_lits, const char *cache_dir,
+                                       struct sift_err *err)
+{
+    return load(out, paths, n_paths, lits, n_lits, cache_dir, 0, err);
 }
 
 enum sift_rc sift__text_rules_load(struct sift_text_rules **out,
                                    const char *const *paths, size_t n_paths,
                                    const char *cache_dir, unsigned flags,
                                    struct sift_err *err)
+{
+    return load(out, paths, n_paths, NULL, 0, cache_dir, flags, err);
+}
+
+static enum sift_rc load(struct sift_text_rules **out, const char *const *paths,
+                         size_t n_paths, const struct sift_text_literal *lits,
+                         size_t n_lits, const char *cache_dir, unsigned flags,
+                         struct sift_err *err)
 {
     struct rules_priv *priv;
     struct sift_text_rules *r;
@@ -1013,6 +1096,13 @@ enum sift_rc sift__text_rules_load(struct sift_text_rules **out,
     rc = resolve_refs(&ld);
     if (rc)
         goto out;
+    if (n_lits > 0 && lits == NULL) {
+        rc = sift__err_set(err, SIFT_EINVAL, NULL, "no literals");
+        goto out;
+    }
+    rc = add_literals(&ld, lits, n_lits);
+    if (rc)
+        goto out;
     rc = compile(&ld, cache_dir);
 out:
     if (rc == SIFT_ENOMEM && (err == NULL || err->rc != SIFT_ENOMEM))
@@ -1053,6 +1143,8 @@ void sift_text_rules_free(struct sift_text_rules *rules)
     sift_free(rules->terms);
     sift_free(rules->alts);
     sift_free(rules->when_lines);
+    sift_free(rules->lit_len);
+    sift_free(rules->lit_flags);
     b = priv->pool;
     while (b) {
         struct pool_block *next = b->next;

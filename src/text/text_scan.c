@@ -78,14 +78,45 @@ static void fire(struct sift_text_scratch *sc, uint32_t name, uint32_t line,
     sc->name_end[name] = end;
 }
 
+static bool is_alnum_ascii(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9');
+}
+
+/* An occurrence of a caller's literal (sift_text_rules_load_with()). */
+static int on_literal(struct sift_text_scratch *sc, uint32_t i,
+                      unsigned long long to)
+{
+    const struct sift_text_rules *r = sc->rules;
+    struct sift_text_hits *out = sc->out;
+    size_t end = (size_t)to, start = end - r->lit_len[i];
+
+    if ((r->lit_flags[i] & SIFT__LIT_LATIN_START) && start > 0 &&
+        is_alnum_ascii((unsigned char)sc->text[start - 1]))
+        return 0;
+    if ((r->lit_flags[i] & SIFT__LIT_LATIN_END) && end < sc->text_len &&
+        is_alnum_ascii((unsigned char)sc->text[end]))
+        return 0;
+    if (out->n_lits < SIFT_TEXT_MAX_LIT_HITS) {
+        out->lit_id[out->n_lits] = i;
+        out->lit_end[out->n_lits] = (uint32_t)end;
+        out->n_lits++;
+    }
+    return 0;
+}
+
 static int on_match(unsigned int id, unsigned long long from,
                     unsigned long long to, unsigned int flags, void *ctx)
 {
     struct sift_text_scratch *sc = ctx;
-    const struct rule_line *rl = &sc->rules->lines[id];
+    const struct rule_line *rl;
     uint32_t start;
 
     (void)flags;
+    if (id >= SIFT__LIT_ID)
+        return on_literal(sc, id - SIFT__LIT_ID, to);
+    rl = &sc->rules->lines[id];
     if (sc->line_gen[id] == sc->gen)
         return 0; /* keep each line's first match */
     if (rl->end_word) {
@@ -290,6 +321,7 @@ enum sift_rc sift_text_scan_flags(const struct sift_text_rules *rules,
 
     out->n = 0;
     out->truncated = false;
+    out->n_lits = 0;
     if (rules == NULL || sc == NULL || sc->rules != rules)
         return SIFT_EINVAL;
     if (len > UINT32_MAX)
@@ -304,6 +336,7 @@ enum sift_rc sift_text_scan_flags(const struct sift_text_rules *rules,
     }
     sc->text = norm;
     sc->text_len = len;
+    sc->out = out;
     if (rules->db && len > 0) {
         hs_scan(rules->db, norm, (unsigned)len, 0, sc->hs, on_match, sc);
         if (rules->exact_evidence)

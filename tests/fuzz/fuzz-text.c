@@ -8,7 +8,10 @@
  * is valid UTF-8 without controls, evidence is NUL-terminated within
  * SIFT_TEXT_EVIDENCE_MAX bytes, URL spans lie inside the text; the
  * normaliser's one-pass fast path gives exactly what its general path
- * gives.
+ * gives. The rules are loaded as the engine loads them, with the
+ * organisations' aliases (data/orgs, SIFT_ORGS_DIR overrides) scanned in
+ * the same pass: the organisations read from that scan must be those
+ * sift_orgs_find() finds on its own.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +25,7 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct sift_text_rules *rules;
+static struct sift_orgs *orgs;
 static struct sift_text_scratch *scratch;
 static struct sift_text_url_lists *lists;
 static struct sift_text_norm norm, general;
@@ -33,15 +37,33 @@ static void setup(void)
     const char *paths[] = {ja, en};
     struct sift_err err;
 
+    const char *orgs_dir = getenv("SIFT_ORGS_DIR");
+    struct sift_text_literal *lits;
+    size_t n_lits;
+
     if (dir == NULL)
         dir = "data/rules";
+    if (orgs_dir == NULL)
+        orgs_dir = "data/orgs";
     snprintf(ja, sizeof(ja), "%s/ja.rules", dir);
     snprintf(en, sizeof(en), "%s/en.rules", dir);
-    if (sift_text_rules_load_cached(&rules, paths, 2, "/tmp", &err) !=
-        SIFT_OK) {
+    if (sift_orgs_load(&orgs, orgs_dir, &err) != SIFT_OK) {
         fprintf(stderr, "fuzz-text: %s: %s\n", err.where, err.msg);
         abort();
     }
+    n_lits = sift_orgs_alias_count(orgs);
+    lits = calloc(n_lits + 1, sizeof(*lits));
+    if (lits == NULL)
+        abort();
+    for (size_t i = 0; i < n_lits; i++)
+        lits[i].text = sift_orgs_alias(
+            orgs, i, &lits[i].len, &lits[i].latin_start, &lits[i].latin_end);
+    if (sift_text_rules_load_with(&rules, paths, 2, lits, n_lits, "/tmp",
+                                  &err) != SIFT_OK) {
+        fprintf(stderr, "fuzz-text: %s: %s\n", err.where, err.msg);
+        abort();
+    }
+    free(lits);
     if (sift_text_scratch_new(rules, &scratch) != SIFT_OK ||
         sift_text_url_lists_new(&lists, NULL, &err) != SIFT_OK)
         abort();
@@ -77,6 +99,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (strlen(hits.hit[i].evidence) > SIFT_TEXT_EVIDENCE_MAX ||
             hits.hit[i].offset > norm.len)
             __builtin_trap();
+    for (size_t i = 0; i < hits.n_lits; i++)
+        if (hits.lit_end[i] > norm.len ||
+            (i > 0 && hits.lit_end[i] < hits.lit_end[i - 1]))
+            __builtin_trap(); /* literal occurrences out of the text or order */
+    {
+        struct sift_org_match a[8], b[8];
+        size_t na = sift_orgs_found(orgs, norm.text, norm.len, hits.lit_id,
+                                    hits.lit_end, hits.n_lits, a, 8);
+        size_t nb = sift_orgs_find(orgs, norm.text, norm.len, b, 8);
+
+        if (na != nb)
+            __builtin_trap(); /* the one-pass organisations differ */
+        for (size_t i = 0; i < na; i++)
+            if (a[i].org != b[i].org || a[i].start != b[i].start ||
+                a[i].end != b[i].end)
+                __builtin_trap();
+    }
     sift_text_urls(lists, norm.text, norm.len, urls, SIFT_TEXT_MAX_URLS,
                    &n_urls);
     for (size_t i = 0; i < n_urls; i++)

@@ -17,6 +17,7 @@ TEST_DECLARE(engine_labelled_cases_meet_targets)
 TEST_DECLARE(orgs_load_shipped_files)
 TEST_DECLARE(orgs_domain_owner_matches_scan)
 TEST_DECLARE(orgs_find_prefers_longest_alias)
+TEST_DECLARE(orgs_found_from_the_rules_scan_equals_find)
 TEST_DECLARE(orgs_broken_file_names_line)
 TEST_DECLARE(util_aho_corasick_finds_all)
 
@@ -40,6 +41,7 @@ TEST_DECLARE(util_aho_corasick_finds_all)
     TEST_ENTRY(orgs_load_shipped_files)                                        \
     TEST_ENTRY(orgs_domain_owner_matches_scan)                                 \
     TEST_ENTRY(orgs_find_prefers_longest_alias)                                \
+    TEST_ENTRY(orgs_found_from_the_rules_scan_equals_find)                     \
     TEST_ENTRY(orgs_broken_file_names_line)                                    \
     TEST_ENTRY(util_aho_corasick_finds_all)
 /* clang-format on */

@@ -132,6 +132,116 @@ TEST_IMPL(orgs_find_prefers_longest_alias)
     return 0;
 }
 
+/* The engine scans the organisations' aliases with its rules
+ * (sift_text_rules_load_with()) and reads the organisations named from
+ * that scan (sift_orgs_found()): the same matches as sift_orgs_find() on
+ * every case's text and every cut of it, on texts crowded with aliases,
+ * and entries that are no occurrence are ignored. */
+TEST_IMPL(orgs_found_from_the_rules_scan_equals_find)
+{
+    char ja[1024], en[1024], cases[1024], line[8192], crowd[4096];
+    const char *paths[] = {ja, en};
+    struct sift_orgs *orgs = load_orgs();
+    struct sift_text_literal *lits;
+    struct sift_text_rules *rules = NULL;
+    struct sift_text_scratch *sc = NULL;
+    struct sift_text_hits hits;
+    struct sift_text_norm n;
+    struct sift_org_match a[8], b[8];
+    struct sift_err err;
+    size_t n_lits, n_texts = 0, n_named = 0, o = 0;
+    FILE *fp;
+
+    ASSERT_NOT_NULL(orgs);
+    snprintf(ja, sizeof(ja), "%s/data/rules/ja.rules", sift_test_root());
+    snprintf(en, sizeof(en), "%s/data/rules/en.rules", sift_test_root());
+    snprintf(cases, sizeof(cases), "%s/tests/data/cases.jsonl",
+             sift_test_root());
+    n_lits = sift_orgs_alias_count(orgs);
+    ASSERT(n_lits > 100);
+    lits = calloc(n_lits, sizeof(*lits));
+    ASSERT_NOT_NULL(lits);
+    for (size_t i = 0; i < n_lits; i++)
+        lits[i].text = sift_orgs_alias(
+            orgs, i, &lits[i].len, &lits[i].latin_start, &lits[i].latin_end);
+    ASSERT_NULL(
+        sift_orgs_alias(orgs, n_lits, &o, &hits.truncated, &hits.truncated));
+    if (sift_text_rules_load_with(&rules, paths, 2, lits, n_lits, "", &err) !=
+        SIFT_OK)
+        TEST_FAIL_("%s: %s", err.where, err.msg);
+    ASSERT_EQ(sift_text_scratch_new(rules, &sc), SIFT_OK);
+    sift_text_norm_init(&n, 0);
+
+#define SAME_ORGS(t, len)                                                      \
+    do {                                                                       \
+        size_t na_, nb_;                                                       \
+        ASSERT_EQ(sift_text_scan(rules, sc, (t), (len), &hits), SIFT_OK);      \
+        na_ = sift_orgs_found(orgs, (t), (len), hits.lit_id, hits.lit_end,     \
+                              hits.n_lits, a, 8);                              \
+        nb_ = sift_orgs_find(orgs, (t), (len), b, 8);                          \
+        if (na_ != nb_)                                                        \
+            TEST_FAIL_("'%.*s': %zu organisations from the scan, %zu found",   \
+                       (int)(len), (t), na_, nb_);                             \
+        for (size_t k_ = 0; k_ < na_; k_++)                                    \
+            if (a[k_].org != b[k_].org || a[k_].alias != b[k_].alias ||        \
+                a[k_].start != b[k_].start || a[k_].end != b[k_].end)          \
+                TEST_FAIL_("'%.*s': match %zu differs", (int)(len), (t), k_);  \
+        n_texts++;                                                             \
+        n_named += na_ > 0;                                                    \
+    } while (0)
+
+    fp = fopen(cases, "r");
+    ASSERT_NOT_NULL(fp);
+    while (fgets(line, sizeof(line), fp)) {
+        struct sift_event_json ej;
+
+        if (line[0] != '{' ||
+            sift_event_from_json(&ej, line, strlen(line), NULL) != SIFT_OK)
+            continue;
+        if (ej.ev.text != NULL &&
+            sift_text_normalize(ej.ev.text, ej.ev.text_len, &n, NULL) ==
+                SIFT_OK)
+            for (size_t cut = n.len; cut > 0; cut = cut > 5 ? cut - 5 : 0)
+                SAME_ORGS(n.text, cut);
+        sift_event_json_release(&ej);
+    }
+    fclose(fp);
+    ASSERT(n_named > n_texts / 10);
+    /* Every alias, side by side and touching, many more than 64. */
+    o = 0;
+    for (size_t i = 0; o + 64 < sizeof(crowd); i = (i + 7) % n_lits) {
+        memcpy(crowd + o, lits[i].text, lits[i].len);
+        o += lits[i].len;
+        if (i % 3 == 0)
+            crowd[o++] = ' ';
+    }
+    SAME_ORGS(crowd, o);
+    /* Entries that are no occurrence: out of range, past the end, or
+     * another alias's words. */
+    {
+        static const char *t = "nttファイナンスより";
+        uint32_t ids[3] = {(uint32_t)n_lits, 0, 0}, ends[3] = {21, 4000, 21};
+        size_t k;
+
+        for (k = 0; k < n_lits; k++)
+            if (strcmp(lits[k].text, "nttファイナンス") == 0)
+                break;
+        ASSERT(k < n_lits);
+        ids[2] = k == 0 ? 1 : 0;
+        ASSERT_EQ(sift_orgs_found(orgs, t, strlen(t), ids, ends, 3, a, 8), 0);
+        ids[2] = (uint32_t)k;
+        ASSERT_EQ(sift_orgs_found(orgs, t, strlen(t), ids, ends, 3, a, 8), 1);
+        ASSERT_STR_EQ(a[0].org->id, "ntt-finance");
+    }
+#undef SAME_ORGS
+    sift_text_norm_release(&n);
+    sift_text_scratch_free(sc);
+    sift_text_rules_free(rules);
+    free(lits);
+    sift_orgs_free(orgs);
+    return 0;
+}
+
 TEST_IMPL(orgs_broken_file_names_line)
 {
     static const struct {

@@ -8,6 +8,7 @@ TEST_DECLARE(text_rules_when_atoms_and_weights)
 TEST_DECLARE(text_scan_seed_voicemail)
 TEST_DECLARE(text_rules_cache_dir)
 TEST_DECLARE(text_rules_end_word_matches_as_written)
+TEST_DECLARE(text_rules_literals_found_in_the_same_scan)
 TEST_DECLARE(text_repetition_finds_the_repeated_message)
 TEST_DECLARE(text_urls_table)
 TEST_DECLARE(text_url_lookalike)
@@ -24,6 +25,7 @@ TEST_DECLARE(text_url_lists_file_matches_builtin)
     TEST_ENTRY(text_scan_seed_voicemail)                                       \
     TEST_ENTRY(text_rules_cache_dir)                                           \
     TEST_ENTRY(text_rules_end_word_matches_as_written)                         \
+    TEST_ENTRY(text_rules_literals_found_in_the_same_scan)                     \
     TEST_ENTRY(text_repetition_finds_the_repeated_message)                     \
     TEST_ENTRY(text_urls_table)                                                \
     TEST_ENTRY(text_url_lookalike)                                             \

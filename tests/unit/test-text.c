@@ -712,6 +712,97 @@ TEST_IMPL(text_rules_end_word_matches_as_written)
     return 0;
 }
 
+/* Literals loaded with the rules (sift_text_rules_load_with()) are found
+ * in the rules' scan: every occurrence, overlapping ones too, Latin ends
+ * that touch a letter or digit refused, at most SIFT_TEXT_MAX_LIT_HITS;
+ * and the rules' own hits are those of the rules loaded alone. */
+TEST_IMPL(text_rules_literals_found_in_the_same_scan)
+{
+    static const struct sift_text_literal lits[] = {
+        {"amazon", 6, true, true},
+        {"nttファイナンス", 21, true, false},
+        {"aa", 2, false, false},
+        {"x.y", 3, false, false},
+    };
+    static const struct {
+        const char *text;
+        const char *want; /* "id@end ..." */
+    } cases[] = {
+        {"amazonから荷物", "0@6"},
+        {"amazonia", ""},
+        {"(amazon)", "0@7"},
+        {"myamazon", ""},
+        {"nttファイナンスです", "1@21"},
+        {"xnttファイナンス", ""},
+        {"nttファイナンスx", "1@21"},
+        {"aaaa", "2@2 2@3 2@4"},
+        {"x.y xzy", "3@3"},
+        {"nttファイナンスより重要なお知らせがございます。ダイヤル1番を押して",
+         "1@21"},
+    };
+    char ja[512], en[512], a[8192], b[8192], got[512];
+    const char *paths[] = {ja, en};
+    struct sift_text_rules *with = NULL, *alone = NULL;
+    struct sift_text_scratch *sw = NULL, *sa = NULL;
+    struct sift_text_hits hw, ha;
+    struct sift_err err;
+    char many[70 * 7 + 1];
+
+    path_in_root(ja, sizeof(ja), "data/rules/ja.rules");
+    path_in_root(en, sizeof(en), "data/rules/en.rules");
+    if (access(ja, R_OK) != 0 || access(en, R_OK) != 0)
+        RETURN_SKIP("data/rules/ja.rules or en.rules missing");
+    if (sift_text_rules_load_with(&with, paths, 2, lits, 4, "", &err) !=
+            SIFT_OK ||
+        sift_text_rules_load_cached(&alone, paths, 2, "", &err) != SIFT_OK)
+        TEST_FAIL_("%s: %s", err.where, err.msg);
+    ASSERT_EQ(sift_text_scratch_new(with, &sw), SIFT_OK);
+    ASSERT_EQ(sift_text_scratch_new(alone, &sa), SIFT_OK);
+    for (size_t i = 0; i < SIFT_ARRAY_LEN(cases); i++) {
+        const char *t = cases[i].text;
+        size_t o = 0;
+
+        ASSERT_EQ(sift_text_scan(with, sw, t, strlen(t), &hw), SIFT_OK);
+        ASSERT_EQ(sift_text_scan(alone, sa, t, strlen(t), &ha), SIFT_OK);
+        got[0] = '\0';
+        for (size_t k = 0; k < hw.n_lits; k++)
+            o += (size_t)snprintf(got + o, sizeof(got) - o, "%s%u@%u",
+                                  k ? " " : "", hw.lit_id[k], hw.lit_end[k]);
+        if (strcmp(got, cases[i].want) != 0)
+            TEST_FAIL_("'%s': literals %s, want %s", t, got, cases[i].want);
+        ASSERT_EQ(ha.n_lits, 0);
+        hits_string(&hw, a, sizeof(a));
+        hits_string(&ha, b, sizeof(b));
+        ASSERT_STR_EQ(a, b);
+    }
+    /* The seed's words fire their rules with the literals loaded too. */
+    ASSERT(ha.n >= 2);
+    /* 70 occurrences: the first 64 are kept. */
+    for (size_t i = 0; i < 70; i++)
+        memcpy(many + i * 7, "amazon ", 7);
+    many[70 * 7] = '\0';
+    ASSERT_EQ(sift_text_scan(with, sw, many, strlen(many), &hw), SIFT_OK);
+    ASSERT_EQ(hw.n_lits, SIFT_TEXT_MAX_LIT_HITS);
+    ASSERT_EQ(hw.lit_end[SIFT_TEXT_MAX_LIT_HITS - 1],
+              (SIFT_TEXT_MAX_LIT_HITS - 1) * 7 + 6);
+    /* An empty literal is refused, naming it. */
+    {
+        struct sift_text_rules *bad = NULL;
+        static const struct sift_text_literal empty[] = {{"x", 1, 0, 0},
+                                                         {"", 0, 0, 0}};
+
+        ASSERT_EQ(sift_text_rules_load_with(&bad, paths, 2, empty, 2, "", &err),
+                  SIFT_EINVAL);
+        ASSERT_NULL(bad);
+        ASSERT(strstr(err.msg, "literal 1") != NULL);
+    }
+    sift_text_scratch_free(sw);
+    sift_text_scratch_free(sa);
+    sift_text_rules_free(with);
+    sift_text_rules_free(alone);
+    return 0;
+}
+
 TEST_IMPL(text_repetition_finds_the_repeated_message)
 {
     static const struct {
