@@ -94,6 +94,12 @@ static void stages(const char *root, struct ev *evs, size_t n_ev)
     struct sift_orgs *orgs = NULL;
     struct sift_text_url_lists *lists = NULL;
     struct sift_text_norm *norm = calloc(n_ev, sizeof(*norm));
+    struct lit_hits {
+        size_t n;
+        uint32_t id[SIFT_TEXT_MAX_LIT_HITS], end[SIFT_TEXT_MAX_LIT_HITS];
+    } *lit_hits = calloc(n_ev, sizeof(*lit_hits));
+    struct sift_text_literal *lits = NULL;
+    size_t n_lits = 0;
     struct sift_text_norm tmp;
     struct sift_text_hits hits;
     struct sift_text_url urls[8];
@@ -106,10 +112,21 @@ static void stages(const char *root, struct ev *evs, size_t n_ev)
     snprintf(ja, sizeof(ja), "%s/data/rules/ja.rules", root);
     snprintf(en, sizeof(en), "%s/data/rules/en.rules", root);
     snprintf(orgs_dir, sizeof(orgs_dir), "%s/data/orgs", root);
-    if (norm == NULL ||
-        sift_text_rules_load_cached(&rules, paths, 2, "", &err) != SIFT_OK ||
-        sift_text_scratch_new(rules, &sc) != SIFT_OK ||
+    /* The rules as the engine loads them: the organisations' aliases in
+     * the same database. */
+    if (norm == NULL || lit_hits == NULL ||
         sift_orgs_load(&orgs, orgs_dir, &err) != SIFT_OK ||
+        (n_lits = sift_orgs_alias_count(orgs)) == 0 ||
+        (lits = calloc(n_lits, sizeof(*lits))) == NULL) {
+        fprintf(stderr, "bench-check: stages: cannot load the data\n");
+        goto out;
+    }
+    for (size_t i = 0; i < n_lits; i++)
+        lits[i].text = sift_orgs_alias(
+            orgs, i, &lits[i].len, &lits[i].latin_start, &lits[i].latin_end);
+    if (sift_text_rules_load_with(&rules, paths, 2, lits, n_lits, "", &err) !=
+            SIFT_OK ||
+        sift_text_scratch_new(rules, &sc) != SIFT_OK ||
         sift_text_url_lists_new(&lists, NULL, &err) != SIFT_OK) {
         fprintf(stderr, "bench-check: stages: cannot load the data\n");
         goto out;
@@ -119,17 +136,24 @@ static void stages(const char *root, struct ev *evs, size_t n_ev)
         sift_text_norm_init(&norm[i], 0);
         sift_text_normalize(evs[i].ej.ev.text, evs[i].ej.ev.text_len, &norm[i],
                             NULL);
+        sift_text_scan_flags(rules, sc, norm[i].text, norm[i].len,
+                             SIFT_TEXT_SCAN_NO_REPETITION, &hits);
+        lit_hits[i].n = hits.n_lits;
+        memcpy(lit_hits[i].id, hits.lit_id, sizeof(hits.lit_id));
+        memcpy(lit_hits[i].end, hits.lit_end, sizeof(hits.lit_end));
     }
     STAGE("normalise", sift_text_normalize(evs[i].ej.ev.text,
                                            evs[i].ej.ev.text_len, &tmp, NULL));
-    STAGE("rules (vectorscan, when, hits)",
+    STAGE("rules and aliases (vectorscan, when, hits)",
           sift_text_scan_flags(rules, sc, norm[i].text, norm[i].len,
                                SIFT_TEXT_SCAN_NO_REPETITION, &hits));
     STAGE("repetition (calls only)",
           if (evs[i].ej.ev.kind == SIFT_EVENT_CALL) sink +=
           sift_text_repetition(norm[i].text, norm[i].len, &off, &ulen));
-    STAGE("organisations named",
-          sink += sift_orgs_find(orgs, norm[i].text, norm[i].len, m, 8));
+    STAGE("organisations named (from the scan)",
+          sink +=
+          sift_orgs_found(orgs, norm[i].text, norm[i].len, lit_hits[i].id,
+                          lit_hits[i].end, lit_hits[i].n, m, 8));
     STAGE("links", sink += sift_text_urls(lists, norm[i].text, norm[i].len,
                                           urls, 8, &n_urls));
     STAGE("caller and callee numbers",
@@ -144,6 +168,8 @@ static void stages(const char *root, struct ev *evs, size_t n_ev)
         printf("\n"); /* keep the results alive */
 out:
     free(norm);
+    free(lit_hits);
+    free(lits);
     sift_text_url_lists_free(lists);
     sift_orgs_free(orgs);
     sift_text_scratch_free(sc);
