@@ -22,6 +22,14 @@
 # run and prints where its CPU goes (bench/http/profile.sh).
 set -u
 bin=$1 secs=${2:-10} conns=${3:-32} soak=${4:-600} trials=${BENCH_HTTP_TRIALS:-3}
+
+# Errors in a wrk report: non-2xx answers plus every socket error
+# ("Socket errors: connect 0, read 0, write 0, timeout 2" counts 2).
+errors_of() {
+    awk '/Non-2xx/ {n += $NF}
+         /Socket errors/ {for (i = 3; i <= NF; i += 2) {v = $(i + 1); sub(/,/, "", v); n += v}}
+         END {print n + 0}'
+}
 here=$(cd "$(dirname "$0")" && pwd)
 export BENCH_HTTP_DIR=$here
 tmp=$(mktemp -d)
@@ -132,7 +140,7 @@ run_wrk() {
     rps=$(printf '%s\n' "$out" | awk '/^Requests\/sec/ {print $2}')
     p50=$(printf '%s\n' "$out" | awk '$1 == "50%" {print $2}')
     p99=$(printf '%s\n' "$out" | awk '$1 == "99%" {print $2}')
-    err=$(printf '%s\n' "$out" | awk '/Non-2xx/ {n += $NF} /Socket errors/ {n += 1} END {print n + 0}')
+    err=$(printf '%s\n' "$out" | errors_of)
     n=$(printf '%s\n' "$out" | awk '/requests in/ {print $1}')
     printf '%s %s %s %s %s\n' "$rps" "$p50" "$p99" "$err" "$(printf '%s\n' "$out" | awk -v n="${n:-0}" -v d=$((t1 - t0)) -v hz="$hz" '
         function sec(v,   m) { m = v; sub(/m.*/, "", m); sub(/^[0-9]+m/, "", v); sub(/s$/, "", v); return m * 60 + v }
@@ -253,9 +261,10 @@ done
 wait "$wrk_pid"
 s_rps=$(awk '/^Requests\/sec/ {print $2}' "$tmp/soak.log")
 s_p99=$(awk '$1 == "99%" {print $2}' "$tmp/soak.log")
-s_err=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {n += 1} END {print n + 0}' "$tmp/soak.log")
+s_err=$(errors_of <"$tmp/soak.log")
 read -r r2 d2 e2 q2 < <(record_counts)
 echo "soak: $s_rps requests/s, p99 $(ms "$s_p99") ms, errors $s_err; call log: $((d2 - d1)) dropped, $((e2 - e1)) refused"
+grep -E 'Non-2xx|Socket errors' "$tmp/soak.log" | sed 's/^ */  wrk: /' || true
 grep 'call log:' "$tmp/server.log" | sed 's/^/  server: /' | tail -20
 first=$(printf '%s\n' $series | sed -n '2p' | cut -d: -f2 | tr -d kB)
 last=$(printf '%s\n' $series | tail -1 | cut -d: -f2 | tr -d kB)
