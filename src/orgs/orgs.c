@@ -623,12 +623,6 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static bool is_alnum_ascii(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
-}
-
 static enum sift_rc build_index(struct sift_orgs *orgs)
 {
     const char **pats = NULL;
@@ -654,8 +648,9 @@ static enum sift_rc build_index(struct sift_orgs *orgs)
             a->text = orgs->orgs[i].aliases.v[k];
             a->len = strlen(a->text);
             a->org = (uint32_t)i;
-            a->latin_start = is_alnum_ascii((unsigned char)a->text[0]);
-            a->latin_end = is_alnum_ascii((unsigned char)a->text[a->len - 1]);
+            a->latin_start = sift__is_alnum_ascii((unsigned char)a->text[0]);
+            a->latin_end =
+                sift__is_alnum_ascii((unsigned char)a->text[a->len - 1]);
             pats[orgs->n_aliases] = a->text;
             lens[orgs->n_aliases] = a->len;
             ids[orgs->n_aliases] = (uint32_t)orgs->n_aliases;
@@ -822,10 +817,10 @@ static int add_candidate(struct find_ctx *c, size_t id, size_t end)
     size_t start = end - a->len;
 
     if (a->latin_start && start > 0 &&
-        is_alnum_ascii((unsigned char)c->text[start - 1]))
+        sift__is_alnum_ascii((unsigned char)c->text[start - 1]))
         return 0;
     if (a->latin_end && end < c->len &&
-        is_alnum_ascii((unsigned char)c->text[end]))
+        sift__is_alnum_ascii((unsigned char)c->text[end]))
         return 0;
     if (c->n == MAX_FIND)
         return 1;

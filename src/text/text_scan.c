@@ -78,12 +78,6 @@ static void fire(struct sift_text_scratch *sc, uint32_t name, uint32_t line,
     sc->name_end[name] = end;
 }
 
-static bool is_alnum_ascii(unsigned char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-           (c >= '0' && c <= '9');
-}
-
 /* An occurrence of a caller's literal (sift_text_rules_load_with()). */
 static int on_literal(struct sift_text_scratch *sc, uint32_t i,
                       unsigned long long to)
@@ -93,10 +87,10 @@ static int on_literal(struct sift_text_scratch *sc, uint32_t i,
     size_t end = (size_t)to, start = end - r->lit_len[i];
 
     if ((r->lit_flags[i] & SIFT__LIT_LATIN_START) && start > 0 &&
-        is_alnum_ascii((unsigned char)sc->text[start - 1]))
+        sift__is_alnum_ascii((unsigned char)sc->text[start - 1]))
         return 0;
     if ((r->lit_flags[i] & SIFT__LIT_LATIN_END) && end < sc->text_len &&
-        is_alnum_ascii((unsigned char)sc->text[end]))
+        sift__is_alnum_ascii((unsigned char)sc->text[end]))
         return 0;
     if (out->n_lits < SIFT_TEXT_MAX_LIT_HITS) {
         out->lit_id[out->n_lits] = i;

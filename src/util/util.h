@@ -156,6 +156,13 @@ static inline bool sift__is_digit(int c)
     return c >= '0' && c <= '9';
 }
 
+/* An ASCII letter or digit (what a Latin word's edge may not touch). */
+static inline bool sift__is_alnum_ascii(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           sift__is_digit(c);
+}
+
 static inline bool sift__is_space(int c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
