@@ -60,6 +60,11 @@ void sift_text_scratch_free(struct sift_text_scratch *scratch)
     sift_free(scratch);
 }
 
+/* A line of name fired over [start, end). The name keeps its strongest
+ * line; of equally strong ones the first to fire, and of two whose
+ * matches end at the same byte the one earlier in the files (vectorscan
+ * reports matches in the order of their ends, but in no set order at one
+ * end, and the order differs between databases that mean the same). */
 static void fire(struct sift_text_scratch *sc, uint32_t name, uint32_t line,
                  uint32_t start, uint32_t end)
 {
@@ -70,8 +75,13 @@ static void fire(struct sift_text_scratch *sc, uint32_t name, uint32_t line,
     } else {
         int32_t best = sc->name_best[name];
 
-        if (best >= 0 && r->lines[best].weight >= r->lines[line].weight)
-            return;
+        if (best >= 0) {
+            double wb = r->lines[best].weight, wl = r->lines[line].weight;
+
+            if (wb > wl || (wb == wl && (end != sc->name_end[name] ||
+                                         (uint32_t)best < line)))
+                return;
+        }
     }
     sc->name_best[name] = (int32_t)line;
     sc->name_start[name] = start;

@@ -9,6 +9,7 @@ TEST_DECLARE(text_scan_seed_voicemail)
 TEST_DECLARE(text_rules_cache_dir)
 TEST_DECLARE(text_rules_end_word_matches_as_written)
 TEST_DECLARE(text_rules_literals_found_in_the_same_scan)
+TEST_DECLARE(text_rules_tie_at_one_end_keeps_the_earlier_line)
 TEST_DECLARE(text_repetition_finds_the_repeated_message)
 TEST_DECLARE(text_urls_table)
 TEST_DECLARE(text_url_lookalike)
@@ -26,6 +27,7 @@ TEST_DECLARE(text_url_lists_file_matches_builtin)
     TEST_ENTRY(text_rules_cache_dir)                                           \
     TEST_ENTRY(text_rules_end_word_matches_as_written)                         \
     TEST_ENTRY(text_rules_literals_found_in_the_same_scan)                     \
+    TEST_ENTRY(text_rules_tie_at_one_end_keeps_the_earlier_line)               \
     TEST_ENTRY(text_repetition_finds_the_repeated_message)                     \
     TEST_ENTRY(text_urls_table)                                                \
     TEST_ENTRY(text_url_lookalike)                                             \

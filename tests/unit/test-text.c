@@ -716,6 +716,50 @@ TEST_IMPL(text_rules_end_word_matches_as_written)
  * in the rules' scan: every occurrence, overlapping ones too, Latin ends
  * that touch a letter or digit refused, at most SIFT_TEXT_MAX_LIT_HITS;
  * and the rules' own hits are those of the rules loaded alone. */
+/* Two equally strong lines of one name whose matches end at the same
+ * byte: the one earlier in the file is kept, whatever order vectorscan
+ * reports them in. fuzz-rules found a file (kept as its seed
+ * tie-at-one-end.rules) where the database with trailing \b taken off and
+ * the one as written reported them in different orders, so the evidence
+ * differed (offset 0 against 2). */
+TEST_IMPL(text_rules_tie_at_one_end_keeps_the_earlier_line)
+{
+    char path[1024], a[8192], b[8192];
+    const char *paths[] = {path};
+    const char *t = "press 1 to speak with an agent. your account has been "
+                    "suspended";
+    struct sift_text_rules *fast = NULL, *ref = NULL;
+    struct sift_text_scratch *sf = NULL, *sr = NULL;
+    struct sift_text_hits hf, hr;
+    const struct sift_text_hit *h;
+    struct sift_err err;
+
+    path_in_root(path, sizeof(path),
+                 "tests/fuzz/seeds/fuzz-rules/tie-at-one-end.rules");
+    if (access(path, R_OK) != 0)
+        RETURN_SKIP("tests/fuzz/seeds/fuzz-rules/tie-at-one-end.rules missing");
+    if (sift__text_rules_load(&fast, paths, 1, NULL, 0, &err) != SIFT_OK ||
+        sift__text_rules_load(&ref, paths, 1, NULL, SIFT__RULES_AS_WRITTEN,
+                              &err) != SIFT_OK)
+        TEST_FAIL_("%s: %s", err.where, err.msg);
+    ASSERT_EQ(sift_text_scratch_new(fast, &sf), SIFT_OK);
+    ASSERT_EQ(sift_text_scratch_new(ref, &sr), SIFT_OK);
+    ASSERT_EQ(sift_text_scan(fast, sf, t, strlen(t), &hf), SIFT_OK);
+    ASSERT_EQ(sift_text_scan(ref, sr, t, strlen(t), &hr), SIFT_OK);
+    hits_string(&hf, a, sizeof(a));
+    hits_string(&hr, b, sizeof(b));
+    ASSERT_STR_EQ(a, b);
+    /* TEXT_ROBOCALL's lines 3 and 6 both end at "agent"; line 3 is kept. */
+    h = sift_text_hits_find(&hf, "TEXT_ROBOCALL");
+    ASSERT_NOT_NULL(h);
+    ASSERT_EQ(h->line, 3);
+    sift_text_scratch_free(sf);
+    sift_text_scratch_free(sr);
+    sift_text_rules_free(fast);
+    sift_text_rules_free(ref);
+    return 0;
+}
+
 TEST_IMPL(text_rules_literals_found_in_the_same_scan)
 {
     static const struct sift_text_literal lits[] = {
