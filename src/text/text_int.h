@@ -69,7 +69,6 @@ struct sift_text_rules {
      * flags */
     uint32_t *lit_len;
     uint8_t *lit_flags;
-    size_t n_lits;
     /* regexes with start-of-match, to refine evidence (text_scan.c) */
     hs_database_t *som_db;
     hs_scratch_t *som_proto;

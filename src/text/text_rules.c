@@ -976,7 +976,6 @@ static enum sift_rc add_literals(struct loader *ld,
         r->lit_flags[i] =
             (uint8_t)((lits[i].latin_start ? SIFT__LIT_LATIN_START : 0) |
                       (lits[i].latin_end ? SIFT__LIT_LATIN_END : 0));
-        r->n_lits++;
     }
     return SIFT_OK;
 }
