@@ -116,14 +116,12 @@ static void stages(const char *root, struct ev *evs, size_t n_ev)
      * the same database. */
     if (norm == NULL || lit_hits == NULL ||
         sift_orgs_load(&orgs, orgs_dir, &err) != SIFT_OK ||
-        (n_lits = sift_orgs_alias_count(orgs)) == 0 ||
+        (n_lits = sift_orgs_literals(orgs, NULL, 0)) == 0 ||
         (lits = calloc(n_lits, sizeof(*lits))) == NULL) {
         fprintf(stderr, "bench-check: stages: cannot load the data\n");
         goto out;
     }
-    for (size_t i = 0; i < n_lits; i++)
-        lits[i].text = sift_orgs_alias(
-            orgs, i, &lits[i].len, &lits[i].latin_start, &lits[i].latin_end);
+    sift_orgs_literals(orgs, lits, n_lits);
     if (sift_text_rules_load_with(&rules, paths, 2, lits, n_lits, "", &err) !=
             SIFT_OK ||
         sift_text_scratch_new(rules, &sc) != SIFT_OK ||

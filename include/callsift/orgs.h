@@ -16,6 +16,7 @@
 
 #include "common.h"
 #include "number.h"
+#include "text.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -120,15 +121,16 @@ size_t sift_orgs_find(const struct sift_orgs *orgs, const char *norm,
                       size_t len, struct sift_org_match *out, size_t max);
 
 /*
- * The aliases sift_orgs_find() looks for, for a scan that looks for them
- * together with other patterns (the engine scans its rules and the
- * aliases in one pass): alias i (0 <= i < sift_orgs_alias_count()) is
- * returned with its length in bytes and whether each end must not touch
- * an ASCII letter or digit; NULL when i is out of range.
+ * The aliases sift_orgs_find() looks for, as literals for a scan that looks
+ * for them together with other patterns (the engine compiles them into its
+ * rules' database with sift_text_rules_load_with(), and reads the
+ * organisations from that scan with sift_orgs_found()): alias i, with
+ * which of its ends must not touch an ASCII letter or digit, into out[i]
+ * for i < max. Returns the number of aliases (out may be NULL with max 0
+ * to count them). The texts belong to orgs.
  */
-size_t sift_orgs_alias_count(const struct sift_orgs *orgs);
-const char *sift_orgs_alias(const struct sift_orgs *orgs, size_t i, size_t *len,
-                            bool *latin_start, bool *latin_end);
+size_t sift_orgs_literals(const struct sift_orgs *orgs,
+                          struct sift_text_literal *out, size_t max);
 
 /*
  * sift_orgs_find() on the alias occurrences another scan found in norm:

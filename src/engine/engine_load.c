@@ -642,17 +642,14 @@ static enum sift_rc load_rules(struct sift_engine *eng, const char *dir,
     if (rc == SIFT_OK) {
         /* The organisations' aliases go into the rules' database: a
          * check scans its text once for both (engine_check.c). */
-        size_t n_lits = sift_orgs_alias_count(eng->orgs);
+        size_t n_lits = sift_orgs_literals(eng->orgs, NULL, 0);
         struct sift_text_literal *lits =
             sift_calloc(n_lits ? n_lits : 1, sizeof(*lits));
 
         if (lits == NULL) {
             rc = sift__err_set(err, SIFT_ENOMEM, NULL, "out of memory");
         } else {
-            for (size_t i = 0; i < n_lits; i++)
-                lits[i].text =
-                    sift_orgs_alias(eng->orgs, i, &lits[i].len,
-                                    &lits[i].latin_start, &lits[i].latin_end);
+            sift_orgs_literals(eng->orgs, lits, n_lits);
             rc = sift_text_rules_load_with(&eng->rules,
                                            (const char *const *)paths, n, lits,
                                            n_lits, cache_dir, err);

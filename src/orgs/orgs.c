@@ -923,23 +923,20 @@ size_t sift_orgs_found(const struct sift_orgs *orgs, const char *norm,
     return choose(&c, out, max);
 }
 
-size_t sift_orgs_alias_count(const struct sift_orgs *orgs)
+size_t sift_orgs_literals(const struct sift_orgs *orgs,
+                          struct sift_text_literal *out, size_t max)
 {
-    return orgs ? orgs->n_aliases : 0;
-}
+    if (orgs == NULL)
+        return 0;
+    for (size_t i = 0; i < orgs->n_aliases && i < max; i++) {
+        const struct alias_ref *a = &orgs->aliases[i];
 
-const char *sift_orgs_alias(const struct sift_orgs *orgs, size_t i, size_t *len,
-                            bool *latin_start, bool *latin_end)
-{
-    const struct alias_ref *a;
-
-    if (orgs == NULL || i >= orgs->n_aliases)
-        return NULL;
-    a = &orgs->aliases[i];
-    *len = a->len;
-    *latin_start = a->latin_start;
-    *latin_end = a->latin_end;
-    return a->text;
+        out[i].text = a->text;
+        out[i].len = a->len;
+        out[i].latin_start = a->latin_start;
+        out[i].latin_end = a->latin_end;
+    }
+    return orgs->n_aliases;
 }
 
 bool sift_org_has_number(const struct sift_org *org,

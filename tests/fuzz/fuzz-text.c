@@ -51,13 +51,11 @@ static void setup(void)
         fprintf(stderr, "fuzz-text: %s: %s\n", err.where, err.msg);
         abort();
     }
-    n_lits = sift_orgs_alias_count(orgs);
+    n_lits = sift_orgs_literals(orgs, NULL, 0);
     lits = calloc(n_lits + 1, sizeof(*lits));
     if (lits == NULL)
         abort();
-    for (size_t i = 0; i < n_lits; i++)
-        lits[i].text = sift_orgs_alias(
-            orgs, i, &lits[i].len, &lits[i].latin_start, &lits[i].latin_end);
+    sift_orgs_literals(orgs, lits, n_lits);
     if (sift_text_rules_load_with(&rules, paths, 2, lits, n_lits, "/tmp",
                                   &err) != SIFT_OK) {
         fprintf(stderr, "fuzz-text: %s: %s\n", err.where, err.msg);

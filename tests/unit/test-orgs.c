@@ -157,15 +157,17 @@ TEST_IMPL(orgs_found_from_the_rules_scan_equals_find)
     snprintf(en, sizeof(en), "%s/data/rules/en.rules", sift_test_root());
     snprintf(cases, sizeof(cases), "%s/tests/data/cases.jsonl",
              sift_test_root());
-    n_lits = sift_orgs_alias_count(orgs);
+    n_lits = sift_orgs_literals(orgs, NULL, 0);
     ASSERT(n_lits > 100);
     lits = calloc(n_lits, sizeof(*lits));
     ASSERT_NOT_NULL(lits);
+    /* max bounds what is written */
+    ASSERT_EQ(sift_orgs_literals(orgs, lits, 1), n_lits);
+    ASSERT_NOT_NULL(lits[0].text);
+    ASSERT_NULL(lits[1].text);
+    ASSERT_EQ(sift_orgs_literals(orgs, lits, n_lits), n_lits);
     for (size_t i = 0; i < n_lits; i++)
-        lits[i].text = sift_orgs_alias(
-            orgs, i, &lits[i].len, &lits[i].latin_start, &lits[i].latin_end);
-    ASSERT_NULL(
-        sift_orgs_alias(orgs, n_lits, &o, &hits.truncated, &hits.truncated));
+        ASSERT_EQ(strlen(lits[i].text), lits[i].len);
     if (sift_text_rules_load_with(&rules, paths, 2, lits, n_lits, "", &err) !=
         SIFT_OK)
         TEST_FAIL_("%s: %s", err.where, err.msg);
