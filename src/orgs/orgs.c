@@ -912,10 +912,11 @@ size_t sift_orgs_found(const struct sift_orgs *orgs, const char *norm,
     c.len = len;
     c.n = 0;
     for (size_t k = 0; k < n; k++) {
-        if (ids[k] >= orgs->n_aliases || ends[k] > len ||
-            ends[k] < orgs->aliases[ids[k]].len ||
-            memcmp(norm + ends[k] - orgs->aliases[ids[k]].len,
-                   orgs->aliases[ids[k]].text, orgs->aliases[ids[k]].len) != 0)
+        const struct alias_ref *a =
+            ids[k] < orgs->n_aliases ? &orgs->aliases[ids[k]] : NULL;
+
+        if (a == NULL || ends[k] > len || ends[k] < a->len ||
+            memcmp(norm + ends[k] - a->len, a->text, a->len) != 0)
             continue; /* not an occurrence of this set's alias */
         if (add_candidate(&c, ids[k], ends[k]))
             break;
