@@ -218,6 +218,19 @@ enum sift_rc sift_store_each_campaign_number(struct sift_store *st,
                                              int64_t campaign,
                                              sift_campaign_number_fn fn,
                                              void *ctx, struct sift_err *err);
+/* One campaign by id: fn is called once when it exists, not at all when
+ * it does not. By the campaign_numbers index, not a walk. */
+enum sift_rc sift_store_get_campaign(struct sift_store *st, int64_t id,
+                                     sift_campaign_fn fn, void *ctx,
+                                     struct sift_err *err);
+/* The campaigns a number or sender ID (key) is linked to, newest first. */
+enum sift_rc sift_store_each_campaign_of(struct sift_store *st, const char *key,
+                                         sift_campaign_fn fn, void *ctx,
+                                         struct sift_err *err);
+/* How many numbers are linked to a campaign. */
+enum sift_rc sift_store_count_campaign_numbers(struct sift_store *st,
+                                               int64_t campaign, int64_t *n,
+                                               struct sift_err *err);
 
 /* Counts for metrics and `callsift db check`. */
 struct sift_store_stats {

@@ -26,21 +26,18 @@
 #define LINK_MAX 1024
 
 struct find {
-    int64_t id;
     bool found;
     struct sift_campaign c;
 };
 
-static int find_campaign(void *ctx, const struct sift_campaign *c)
+static int found_campaign(void *ctx, const struct sift_campaign *c)
 {
     struct find *f = ctx;
 
-    if (c->id != f->id)
-        return 0;
     f->found = true;
     f->c = *c;
-    f->c.sample = NULL; /* not kept past the walk; coalesced on update */
-    return 1;
+    f->c.sample = NULL; /* not kept past the call; coalesced on update */
+    return 0;
 }
 
 /* The numbers of earlier calls that spoke the same message, collected
@@ -64,16 +61,6 @@ static int link_call(void *ctx, const struct sift_call *c)
     l->times[l->n] = c->time;
     l->n++;
     return l->n == LINK_MAX;
-}
-
-static int count_number(void *ctx, int64_t campaign, const char *key,
-                        int64_t time)
-{
-    (void)campaign;
-    (void)key;
-    (void)time;
-    (*(int64_t *)ctx)++;
-    return 0;
 }
 
 /* A sample of the text, cut at a character boundary. */
@@ -120,14 +107,16 @@ static enum sift_rc save_campaign(struct sift_store *st,
                                   uint64_t fp, int64_t when, int64_t campaign,
                                   bool formed, struct sift_err *err)
 {
-    struct find f = {.id = campaign};
+    struct find f = {0};
     struct sift_campaign c = {0};
     char sample[SAMPLE_MAX];
     int64_t n_numbers = 0;
     enum sift_rc r;
 
-    r = sift_store_each_campaign(st, find_campaign, &f, err);
-    if (r != SIFT_OK && r != 1)
+    /* By id and by count: a campaign message must not cost a walk of
+     * every campaign or of the campaign's every number. */
+    r = sift_store_get_campaign(st, campaign, found_campaign, &f, err);
+    if (r != SIFT_OK)
         return r;
     c.id = campaign;
     c.fingerprint = f.found ? f.c.fingerprint : fp;
@@ -144,8 +133,7 @@ static enum sift_rc save_campaign(struct sift_store *st,
     if (r == SIFT_OK)
         r = sift_store_campaign_number(st, campaign, from, when, err);
     if (r == SIFT_OK)
-        r = sift_store_each_campaign_number(st, campaign, count_number,
-                                            &n_numbers, err);
+        r = sift_store_count_campaign_numbers(st, campaign, &n_numbers, err);
     if (r == SIFT_OK) {
         if (!f.found) /* the messages that formed it, one per number */
             c.n_events = n_numbers;

@@ -357,7 +357,39 @@ enum sift_rc sift_store_each_campaign(struct sift_store *st,
 {
     if (st == NULL || fn == NULL)
         return sift__err_set(err, SIFT_EINVAL, NULL, "no store or callback");
-    return st->ops->each_campaign(st, fn, ctx, err);
+    return st->ops->each_campaign(st, 0, NULL, fn, ctx, err);
+}
+
+enum sift_rc sift_store_get_campaign(struct sift_store *st, int64_t id,
+                                     sift_campaign_fn fn, void *ctx,
+                                     struct sift_err *err)
+{
+    if (st == NULL || fn == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "no store or callback");
+    if (id <= 0)
+        return SIFT_OK; /* ids start at 1: no such campaign */
+    return st->ops->each_campaign(st, id, NULL, fn, ctx, err);
+}
+
+enum sift_rc sift_store_each_campaign_of(struct sift_store *st, const char *key,
+                                         sift_campaign_fn fn, void *ctx,
+                                         struct sift_err *err)
+{
+    if (st == NULL || fn == NULL || key == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL,
+                             "no store, key or callback");
+    return st->ops->each_campaign(st, 0, key, fn, ctx, err);
+}
+
+enum sift_rc sift_store_count_campaign_numbers(struct sift_store *st,
+                                               int64_t campaign, int64_t *n,
+                                               struct sift_err *err)
+{
+    if (n != NULL)
+        *n = 0;
+    if (st == NULL || n == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "no store or count");
+    return st->ops->count_campaign_numbers(st, campaign, n, err);
 }
 
 enum sift_rc sift_store_each_campaign_number(struct sift_store *st,

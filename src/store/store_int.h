@@ -53,8 +53,14 @@ struct sift__store_ops {
     enum sift_rc (*each_call)(struct sift_store *st, int64_t since,
                               const char *key, sift_call_fn fn, void *ctx,
                               struct sift_err *err);
-    enum sift_rc (*each_campaign)(struct sift_store *st, sift_campaign_fn fn,
+    /* id > 0: that campaign; key: the campaigns of that number, newest
+     * first; neither: every campaign in id order. */
+    enum sift_rc (*each_campaign)(struct sift_store *st, int64_t id,
+                                  const char *key, sift_campaign_fn fn,
                                   void *ctx, struct sift_err *err);
+    enum sift_rc (*count_campaign_numbers)(struct sift_store *st,
+                                           int64_t campaign, int64_t *n,
+                                           struct sift_err *err);
     enum sift_rc (*each_campaign_number)(struct sift_store *st,
                                          int64_t campaign,
                                          sift_campaign_number_fn fn, void *ctx,

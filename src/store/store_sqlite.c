@@ -132,6 +132,9 @@ enum stmt_id {
     S_EACH_CALL,
     S_EACH_CALL_KEY,
     S_EACH_CAMPAIGN,
+    S_GET_CAMPAIGN,
+    S_EACH_CAMPAIGN_OF,
+    S_COUNT_CAMPAIGN_NUMBERS,
     S_EACH_CAMPAIGN_NUMBER,
     S_STATS,
     S_COUNT
@@ -191,6 +194,16 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_EACH_CAMPAIGN] = "SELECT id, fingerprint, sample, first_seen,"
                         " last_seen, n_events, n_numbers FROM campaigns"
                         " ORDER BY id",
+    [S_GET_CAMPAIGN] = "SELECT id, fingerprint, sample, first_seen,"
+                       " last_seen, n_events, n_numbers FROM campaigns"
+                       " WHERE id = ?1",
+    [S_EACH_CAMPAIGN_OF] = "SELECT c.id, c.fingerprint, c.sample,"
+                           " c.first_seen, c.last_seen, c.n_events,"
+                           " c.n_numbers FROM campaign_numbers AS n"
+                           " JOIN campaigns AS c ON c.id = n.campaign"
+                           " WHERE n.key = ?1 ORDER BY c.id DESC",
+    [S_COUNT_CAMPAIGN_NUMBERS] = "SELECT count(*) FROM campaign_numbers"
+                                 " WHERE campaign = ?1",
     [S_EACH_CAMPAIGN_NUMBER] = "SELECT campaign, key, time FROM"
                                " campaign_numbers WHERE campaign = ?1"
                                " ORDER BY time, key",
@@ -1095,14 +1108,23 @@ static enum sift_rc sq_each_call(struct sift_store *st, int64_t since,
     });
 }
 
-static enum sift_rc sq_each_campaign(struct sift_store *st, sift_campaign_fn fn,
+static enum sift_rc sq_each_campaign(struct sift_store *st, int64_t id,
+                                     const char *key, sift_campaign_fn fn,
                                      void *ctx, struct sift_err *err)
 {
     struct sqlite_store *b = B(st);
-    sqlite3_stmt *s = stmt(b, S_EACH_CAMPAIGN, err);
+    sqlite3_stmt *s = stmt(b,
+                           id > 0 ? S_GET_CAMPAIGN
+                           : key  ? S_EACH_CAMPAIGN_OF
+                                  : S_EACH_CAMPAIGN,
+                           err);
 
     if (s == NULL)
         return err ? err->rc : SIFT_ESTORE;
+    if (id > 0)
+        sqlite3_bind_int64(s, 1, id);
+    else if (key)
+        bind_text(s, 1, key);
     WALK(b, s, "reading campaigns", err, {
         struct sift_campaign c = {0};
         c.id = sqlite3_column_int64(s, 0);
@@ -1131,6 +1153,26 @@ static enum sift_rc sq_each_campaign_number(struct sift_store *st,
         stop_ = fn(ctx, sqlite3_column_int64(s, 0), col_text(s, 1),
                    sqlite3_column_int64(s, 2));
     });
+}
+
+static enum sift_rc sq_count_campaign_numbers(struct sift_store *st,
+                                              int64_t campaign, int64_t *n,
+                                              struct sift_err *err)
+{
+    struct sqlite_store *b = B(st);
+    sqlite3_stmt *s = stmt(b, S_COUNT_CAMPAIGN_NUMBERS, err);
+    int code;
+
+    if (s == NULL)
+        return err ? err->rc : SIFT_ESTORE;
+    sqlite3_bind_int64(s, 1, campaign);
+    code = sqlite3_step(s);
+    if (code == SQLITE_ROW)
+        *n = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return code == SQLITE_ROW ? SIFT_OK
+                              : fail(b, code, "counting campaign numbers", err);
 }
 
 static enum sift_rc sq_stats(struct sift_store *st,
@@ -1174,5 +1216,6 @@ const struct sift__store_ops sift__store_sqlite_ops = {
     .each_call = sq_each_call,
     .each_campaign = sq_each_campaign,
     .each_campaign_number = sq_each_campaign_number,
+    .count_campaign_numbers = sq_count_campaign_numbers,
     .stats = sq_stats,
 };

@@ -9,6 +9,7 @@ TEST_DECLARE(store_limits_refuse_the_whole_batch)
 TEST_DECLARE(store_list_round_trip_and_remove)
 TEST_DECLARE(store_call_log_round_trip_and_prune)
 TEST_DECLARE(store_campaign_round_trip)
+TEST_DECLARE(store_campaign_by_id_by_number_and_count)
 TEST_DECLARE(store_reporter_identity_only_hashed)
 TEST_DECLARE(store_integrity_check_finds_damage)
 TEST_DECLARE(store_two_handles_see_each_others_writes)
@@ -26,6 +27,7 @@ TEST_DECLARE(store_crash_safe_commits_outlive_kill_9)
     TEST_ENTRY(store_list_round_trip_and_remove)                               \
     TEST_ENTRY(store_call_log_round_trip_and_prune)                            \
     TEST_ENTRY(store_campaign_round_trip)                                      \
+    TEST_ENTRY(store_campaign_by_id_by_number_and_count)                       \
     TEST_ENTRY(store_reporter_identity_only_hashed)                            \
     TEST_ENTRY(store_integrity_check_finds_damage)                             \
     TEST_ENTRY(store_two_handles_see_each_others_writes)                       \

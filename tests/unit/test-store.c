@@ -604,6 +604,106 @@ TEST_IMPL(store_campaign_round_trip)
     return 0;
 }
 
+/* The ids a walk of campaigns saw, in order. */
+struct campaign_ids {
+    int n;
+    int64_t id[8];
+};
+
+static int keep_campaign_id(void *ctx, const struct sift_campaign *c)
+{
+    struct campaign_ids *w = ctx;
+
+    if (w->n < 8)
+        w->id[w->n] = c->id;
+    w->n++;
+    return 0;
+}
+
+/* One campaign by id, the campaigns of a number and a campaign's count of
+ * numbers come from the store's indexes: what record.c, `lookup`, `export`
+ * and the server ask for one event or one page, instead of a walk of
+ * every campaign. */
+TEST_IMPL(store_campaign_by_id_by_number_and_count)
+{
+    struct tmp t;
+    struct sift_store *st;
+    struct sift_campaign c = {0};
+    struct seen_campaign seen = {0};
+    struct campaign_ids ids = {0};
+    int64_t n = -1;
+
+    tmp_make(&t);
+    st = open_ok(t.db);
+    for (int64_t id = 1; id <= 5; id++) {
+        memset(&c, 0, sizeof(c));
+        c.id = id;
+        c.fingerprint = (uint64_t)id * 1000;
+        c.sample = id == 4 ? "未納料金のお知らせ" : "other";
+        c.first_seen = c.last_seen = 100 * id;
+        c.n_events = id;
+        ASSERT_EQ(sift_store_put_campaign(st, &c, NULL), SIFT_OK);
+    }
+    /* +1877… spoke in campaigns 2 and 4; +8190… in 4 only. */
+    ASSERT_EQ(sift_store_campaign_number(st, 2, "+18776430291", 210, NULL),
+              SIFT_OK);
+    ASSERT_EQ(sift_store_campaign_number(st, 4, "+18776430291", 410, NULL),
+              SIFT_OK);
+    ASSERT_EQ(sift_store_campaign_number(st, 4, "+819011112222", 420, NULL),
+              SIFT_OK);
+    ASSERT_EQ(sift_store_campaign_number(st, 4, "NTT-Finance", 430, NULL),
+              SIFT_OK);
+
+    ASSERT_EQ(sift_store_get_campaign(st, 4, keep_campaign, &seen, NULL),
+              SIFT_OK);
+    ASSERT_EQ(seen.n, 1);
+    ASSERT_EQ(seen.c.id, 4);
+    ASSERT(seen.c.fingerprint == 4000);
+    ASSERT_EQ(seen.c.n_events, 4);
+    ASSERT_STR_EQ(seen.sample, "未納料金のお知らせ");
+    /* No such campaign: no call, and not an error. */
+    memset(&seen, 0, sizeof(seen));
+    ASSERT_EQ(sift_store_get_campaign(st, 9, keep_campaign, &seen, NULL),
+              SIFT_OK);
+    ASSERT_EQ(sift_store_get_campaign(st, 0, keep_campaign, &seen, NULL),
+              SIFT_OK);
+    ASSERT_EQ(seen.n, 0);
+
+    /* Newest first; a number in none gets none. */
+    ASSERT_EQ(sift_store_each_campaign_of(st, "+18776430291", keep_campaign_id,
+                                          &ids, NULL),
+              SIFT_OK);
+    ASSERT_EQ(ids.n, 2);
+    ASSERT_EQ(ids.id[0], 4);
+    ASSERT_EQ(ids.id[1], 2);
+    memset(&ids, 0, sizeof(ids));
+    ASSERT_EQ(sift_store_each_campaign_of(st, "NTT-Finance", keep_campaign_id,
+                                          &ids, NULL),
+              SIFT_OK);
+    ASSERT_EQ(ids.n, 1);
+    ASSERT_EQ(ids.id[0], 4);
+    memset(&ids, 0, sizeof(ids));
+    ASSERT_EQ(sift_store_each_campaign_of(st, "+441234567890", keep_campaign_id,
+                                          &ids, NULL),
+              SIFT_OK);
+    ASSERT_EQ(ids.n, 0);
+
+    ASSERT_EQ(sift_store_count_campaign_numbers(st, 4, &n, NULL), SIFT_OK);
+    ASSERT_EQ(n, 3);
+    /* A number linked again is not counted twice. */
+    ASSERT_EQ(sift_store_campaign_number(st, 4, "+819011112222", 500, NULL),
+              SIFT_OK);
+    ASSERT_EQ(sift_store_count_campaign_numbers(st, 4, &n, NULL), SIFT_OK);
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(sift_store_count_campaign_numbers(st, 5, &n, NULL), SIFT_OK);
+    ASSERT_EQ(n, 0);
+    ASSERT_EQ(sift_store_count_campaign_numbers(st, 4, NULL, NULL),
+              SIFT_EINVAL);
+    sift_store_close(st);
+    tmp_remove(&t);
+    return 0;
+}
+
 /* Does the file at path contain needle anywhere? */
 static bool file_contains(const char *path, const char *needle)
 {
