@@ -112,12 +112,10 @@ static int find_campaign(void *ctx, const struct sift_campaign *c)
 {
     struct campaign_find *f = ctx;
 
-    if (c->id != f->id)
-        return 0;
     f->found = true;
     f->c = *c;
     f->sample = dup(c->sample);
-    return 1;
+    return 0;
 }
 
 struct numbers {
@@ -307,9 +305,8 @@ int sift_cli_export(int argc, char **argv)
         if (nb.keys != NULL)
             nb.keys[nb.n++] = strdup(key);
     } else {
-        enum sift_rc rc =
-            sift_store_each_campaign(st, find_campaign, &cf, &err);
-        if (rc != SIFT_OK && rc != 1)
+        if (sift_store_get_campaign(st, cf.id, find_campaign, &cf, &err) !=
+            SIFT_OK)
             goto store_failed;
         if (!cf.found) {
             fprintf(stderr, "callsift export: no campaign %s\n", campaign);

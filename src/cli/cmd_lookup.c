@@ -38,7 +38,6 @@ struct ctx {
     const struct sift_number *num;
     const char *home;
     int n;
-    struct sift_store *st;
 };
 
 static void hex8(const uint8_t *h, char out[9])
@@ -148,33 +147,11 @@ static int print_list(void *p, const struct sift_list_entry *e)
     return 0;
 }
 
-struct member {
-    const char *key;
-    bool found;
-};
-
-static int is_member(void *p, int64_t campaign, const char *key, int64_t t)
-{
-    struct member *m = p;
-
-    (void)campaign;
-    (void)t;
-    if (strcmp(key, m->key) == 0) {
-        m->found = true;
-        return 1;
-    }
-    return 0;
-}
-
 static int print_campaign(void *p, const struct sift_campaign *cp)
 {
     struct ctx *c = p;
-    struct member m = {c->key, false};
     char first[32], last[32];
 
-    sift_store_each_campaign_number(c->st, cp->id, is_member, &m, NULL);
-    if (!m.found)
-        return 0;
     sift_cli_time(cp->first_seen, first, sizeof(first));
     sift_cli_time(cp->last_seen, last, sizeof(last));
     if (c->json) {
@@ -326,7 +303,6 @@ int sift_cli_lookup(int argc, char **argv)
     c.key = key;
     c.num = &num;
     c.home = home;
-    c.st = st;
     if (num.status == SIFT_NUMBER_OK)
         sift_number_describe(&num, lang, desc, sizeof(desc));
     else
@@ -354,7 +330,7 @@ int sift_cli_lookup(int argc, char **argv)
         sift_store_each_list(st, print_list, &c, &err);
         printf("],\"campaigns\":[");
         c.n = 0;
-        sift_store_each_campaign(st, print_campaign, &c, &err);
+        sift_store_each_campaign_of(st, key, print_campaign, &c, &err);
         printf("],\"verdict\":");
         if (buf != NULL &&
             sift_verdict_json(v, buf, VERDICT_JSON_MX) < VERDICT_JSON_MX)
@@ -380,7 +356,7 @@ int sift_cli_lookup(int argc, char **argv)
         printf("  none\n");
     printf("\n%s\n", lang == SIFT_LANG_JA ? "キャンペーン:" : "Campaigns:");
     c.n = 0;
-    sift_store_each_campaign(st, print_campaign, &c, &err);
+    sift_store_each_campaign_of(st, key, print_campaign, &c, &err);
     if (c.n == 0)
         printf("  none\n");
     printf("\n%s %s — %s (%s, score %.1f)\n",

@@ -505,88 +505,33 @@ static void campaign_json(struct sift__buf *b, const struct sift_campaign *c)
     sift__buf_adds(b, "}");
 }
 
-/* The campaigns a number spoke in. The store has no index from a number
- * to its campaigns yet, so this walks the newest CAMPAIGN_SCAN campaigns'
- * numbers (a number page is not the hot path). */
-#define CAMPAIGN_SCAN 2000
+/* The campaigns a number spoke in, the newest first (at most
+ * CAMPAIGNS_SHOWN), by the store's index from a number to its campaigns. */
+#define CAMPAIGNS_SHOWN 8
 
 struct camp_find {
-    const char *key;
-    int64_t want; /* the campaign camp_get copies */
+    struct sift__buf *b;
     size_t n;
-    int64_t ids[CAMPAIGN_SCAN];
-    struct sift_campaign found[8];
-    char samples[8][160];
-    size_t n_found;
-    bool hit;
 };
 
-static int camp_collect(void *ctx, const struct sift_campaign *c)
+static int camp_found(void *ctx, const struct sift_campaign *c)
 {
     struct camp_find *f = ctx;
 
-    /* Keep the newest CAMPAIGN_SCAN ids (the walk is in id order). */
-    if (f->n == CAMPAIGN_SCAN) {
-        memmove(f->ids, f->ids + 1, (CAMPAIGN_SCAN - 1) * sizeof(f->ids[0]));
-        f->n--;
-    }
-    f->ids[f->n++] = c->id;
-    return 0;
-}
-
-static int camp_has_key(void *ctx, int64_t campaign, const char *key, int64_t t)
-{
-    struct camp_find *f = ctx;
-
-    (void)campaign;
-    (void)t;
-    if (strcmp(key, f->key) != 0)
-        return 0;
-    f->hit = true;
-    return 1;
-}
-
-static int camp_get(void *ctx, const struct sift_campaign *c)
-{
-    struct camp_find *f = ctx;
-    size_t i = f->n_found;
-
-    if (c->id != f->want)
-        return 0;
-    f->found[i] = *c;
-    sift__strlcpy(f->samples[i], c->sample ? c->sample : "",
-                  sizeof(f->samples[i]));
-    f->found[i].sample = f->samples[i];
-    f->n_found++;
-    return 1;
+    if (f->n)
+        sift__buf_adds(f->b, ",");
+    campaign_json(f->b, c);
+    return ++f->n == CAMPAIGNS_SHOWN;
 }
 
 static void campaigns_of(struct sift__server *srv, const char *key,
                          struct sift__buf *b)
 {
-    struct camp_find *f = sift_calloc(1, sizeof(*f));
+    struct camp_find f = {b, 0};
 
-    if (f == NULL)
-        return;
-    f->key = key;
     pthread_mutex_lock(&srv->store_lock);
-    sift_store_each_campaign(srv->store, camp_collect, f, NULL);
-    for (size_t i = f->n; i-- > 0 && f->n_found < 8;) {
-        int64_t id = f->ids[i];
-        f->hit = false;
-        sift_store_each_campaign_number(srv->store, id, camp_has_key, f, NULL);
-        if (f->hit) {
-            f->want = id;
-            sift_store_each_campaign(srv->store, camp_get, f, NULL);
-        }
-    }
+    sift_store_each_campaign_of(srv->store, key, camp_found, &f, NULL);
     pthread_mutex_unlock(&srv->store_lock);
-    for (size_t i = 0; i < f->n_found; i++) {
-        if (i)
-            sift__buf_adds(b, ",");
-        campaign_json(b, &f->found[i]);
-    }
-    sift_free(f);
 }
 
 void sift__store_number_json(struct sift__server *srv,
@@ -1036,7 +981,7 @@ static void handle_campaigns(struct sift__server *srv,
     }
     sift__buf_adds(&resp->body, "{\"campaign\":");
     pthread_mutex_lock(&srv->store_lock);
-    sift_store_each_campaign(srv->store, campaign_cb, &w, NULL);
+    sift_store_get_campaign(srv->store, w.want, campaign_cb, &w, NULL);
     if (w.found) {
         sift__buf_adds(&resp->body, ",\"numbers\":[");
         w.n = 0;
