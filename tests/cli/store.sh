@@ -114,6 +114,10 @@ $bin campaigns --json --db "$db" | grep -q '"n_numbers":3'
 check "campaigns --json" $?
 [ "$($bin export --campaign 1 --db "$db" | grep -c ',joined_campaign,')" = 3 ]
 check "export --campaign: the numbers that joined" $?
+$bin lookup 090-1111-0002 --json --db "$db" |
+    grep -q '"campaigns":\[{"id":1,"n_numbers":3,' &&
+    ! $bin lookup 090-1111-0009 --json --db "$db" | grep -q '"campaigns":\[{'
+check "lookup: a number's campaign, and none for a number in none" $?
 
 # ---- prune, db check ---------------------------------------------------
 sql "$db" "INSERT INTO calls (from_key, time, action, score) VALUES ('+15555550100', 1000, 0, 0)"
