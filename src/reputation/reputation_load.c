@@ -1,8 +1,9 @@
 /*
  * reputation_load.c - build the index from the store at start (issue 4
- * section 4): lists, reports, campaigns with their numbers, then the call
- * log (rings for the call patterns, and message fingerprints so that
- * clusters not yet campaigns survive a restart).
+ * section 4): lists, reports, campaigns with their numbers, then the
+ * recent call log (rings for the call patterns, and message fingerprints
+ * so that clusters not yet campaigns survive a restart: the newest
+ * max_candidates of them, as many as the pool keeps).
  *
  * Kept in its own file so that programs which never open a store (the
  * unit tests, `callsift check` without --db) do not link the store.
@@ -152,7 +153,11 @@ enum sift_rc sift_reputation_load(struct sift_reputation *rep,
             sift_store_each_campaign_number(st, ctx.ids[i], on_member, &m, err);
     }
     if (rc == SIFT_OK && ctx.rc == SIFT_OK)
-        rc = sift_store_each_call(st, 0, NULL, on_call, &ctx, err);
+        /* The rings need the calls of the windows; the candidates no more
+         * messages than the pool keeps (the older half of it goes when it
+         * is full): a long call log is not read whole. */
+        rc = sift_store_each_recent_call(
+            st, ctx.calls_since, rep->camps.max_candidates, on_call, &ctx, err);
     sift_free(ctx.ix);
     sift_free(ctx.ids);
     if (rc == SIFT_OK && ctx.rc != SIFT_OK)

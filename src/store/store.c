@@ -348,7 +348,16 @@ enum sift_rc sift_store_each_call(struct sift_store *st, int64_t since,
 {
     if (st == NULL || fn == NULL)
         return sift__err_set(err, SIFT_EINVAL, NULL, "no store or callback");
-    return st->ops->each_call(st, since, key, fn, ctx, err);
+    return st->ops->each_call(st, since, key, 0, fn, ctx, err);
+}
+
+enum sift_rc sift_store_each_recent_call(struct sift_store *st, int64_t since,
+                                         size_t n_messages, sift_call_fn fn,
+                                         void *ctx, struct sift_err *err)
+{
+    if (st == NULL || fn == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "no store or callback");
+    return st->ops->each_call(st, since, NULL, n_messages, fn, ctx, err);
 }
 
 enum sift_rc sift_store_each_campaign(struct sift_store *st,

@@ -131,6 +131,7 @@ enum stmt_id {
     S_EACH_LIST,
     S_EACH_CALL,
     S_EACH_CALL_KEY,
+    S_EACH_CALL_RECENT,
     S_EACH_CAMPAIGN,
     S_GET_CAMPAIGN,
     S_EACH_CAMPAIGN_OF,
@@ -191,6 +192,14 @@ static const char *const stmt_sql[S_COUNT] = {
                     " ORDER BY id",
     [S_EACH_CALL_KEY] = "SELECT " CALL_COLS " FROM calls WHERE from_key = ?2"
                         " AND time >= ?1 ORDER BY id",
+    /* From the earlier of the first call at ?1 or later and the ?2-th
+     * newest call with a fingerprint (all calls when there are fewer). */
+    [S_EACH_CALL_RECENT] =
+        "SELECT " CALL_COLS " FROM calls WHERE id >= min("
+        " coalesce((SELECT min(id) FROM calls WHERE time >= ?1),"
+        " 9223372036854775807),"
+        " coalesce((SELECT id FROM calls WHERE fingerprint != 0"
+        " ORDER BY id DESC LIMIT 1 OFFSET ?2), 0)) ORDER BY id",
     [S_EACH_CAMPAIGN] = "SELECT id, fingerprint, sample, first_seen,"
                         " last_seen, n_events, n_numbers FROM campaigns"
                         " ORDER BY id",
@@ -1082,17 +1091,27 @@ static enum sift_rc sq_each_list(struct sift_store *st, sift_list_fn fn,
 }
 
 static enum sift_rc sq_each_call(struct sift_store *st, int64_t since,
-                                 const char *key, sift_call_fn fn, void *ctx,
+                                 const char *key, size_t n_messages,
+                                 sift_call_fn fn, void *ctx,
                                  struct sift_err *err)
 {
     struct sqlite_store *b = B(st);
-    sqlite3_stmt *s = stmt(b, key ? S_EACH_CALL_KEY : S_EACH_CALL, err);
+    sqlite3_stmt *s = stmt(b,
+                           key          ? S_EACH_CALL_KEY
+                           : n_messages ? S_EACH_CALL_RECENT
+                                        : S_EACH_CALL,
+                           err);
 
     if (s == NULL)
         return err ? err->rc : SIFT_ESTORE;
     sqlite3_bind_int64(s, 1, since);
     if (key)
         bind_text(s, 2, key);
+    else if (n_messages)
+        sqlite3_bind_int64(s, 2,
+                           n_messages - 1 > (size_t)INT64_MAX
+                               ? INT64_MAX
+                               : (sqlite3_int64)(n_messages - 1));
     WALK(b, s, "reading calls", err, {
         struct sift_call c = {0};
         c.id = sqlite3_column_int64(s, 0);

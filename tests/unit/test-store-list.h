@@ -8,6 +8,7 @@ TEST_DECLARE(store_batch_keeps_the_first_of_equal_rows)
 TEST_DECLARE(store_limits_refuse_the_whole_batch)
 TEST_DECLARE(store_list_round_trip_and_remove)
 TEST_DECLARE(store_call_log_round_trip_and_prune)
+TEST_DECLARE(store_recent_calls_stop_at_the_newest_messages)
 TEST_DECLARE(store_campaign_round_trip)
 TEST_DECLARE(store_campaign_by_id_by_number_and_count)
 TEST_DECLARE(store_reporter_identity_only_hashed)
@@ -26,6 +27,7 @@ TEST_DECLARE(store_crash_safe_commits_outlive_kill_9)
     TEST_ENTRY(store_limits_refuse_the_whole_batch)                            \
     TEST_ENTRY(store_list_round_trip_and_remove)                               \
     TEST_ENTRY(store_call_log_round_trip_and_prune)                            \
+    TEST_ENTRY(store_recent_calls_stop_at_the_newest_messages)                 \
     TEST_ENTRY(store_campaign_round_trip)                                      \
     TEST_ENTRY(store_campaign_by_id_by_number_and_count)                       \
     TEST_ENTRY(store_reporter_identity_only_hashed)                            \

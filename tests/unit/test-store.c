@@ -515,6 +515,71 @@ TEST_IMPL(store_call_log_round_trip_and_prune)
     return 0;
 }
 
+/* The first id and the count a walk of calls saw. */
+struct call_span {
+    int n;
+    int64_t first;
+};
+
+static int span_call(void *ctx, const struct sift_call *c)
+{
+    struct call_span *w = ctx;
+
+    if (w->n++ == 0)
+        w->first = c->id;
+    return 0;
+}
+
+static struct call_span recent(struct sift_store *st, int64_t since,
+                               size_t n_messages)
+{
+    struct call_span w = {0, 0};
+
+    ASSERT_EQ(
+        sift_store_each_recent_call(st, since, n_messages, span_call, &w, NULL),
+        SIFT_OK);
+    return w;
+}
+
+/* What the reputation index replays at start: the calls of the windows
+ * and, before them, back to the n-th newest call with a fingerprint. */
+TEST_IMPL(store_recent_calls_stop_at_the_newest_messages)
+{
+    struct tmp t;
+    struct sift_store *st;
+    struct sift_call c = {0};
+    struct call_span w;
+
+    tmp_make(&t);
+    st = open_ok(t.db);
+    c.from = "+18776430291";
+    for (int i = 1; i <= 10; i++) { /* ids 1..10, times 100..1000 */
+        c.time = 100 * i;
+        c.fingerprint = i % 2 == 0 ? (uint64_t)i : 0; /* even ids */
+        ASSERT_EQ(sift_store_add_call(st, &c, NULL), SIFT_OK);
+    }
+    w = recent(st, 950, 2); /* 2nd newest message: id 8; window: id 10 */
+    ASSERT_EQ(w.first, 8);
+    ASSERT_EQ(w.n, 3);
+    w = recent(st, 250, 1); /* the window reaches further: id 3 */
+    ASSERT_EQ(w.first, 3);
+    ASSERT_EQ(w.n, 8);
+    w = recent(st, 5000, 1); /* nothing in the window: the newest message */
+    ASSERT_EQ(w.first, 10);
+    ASSERT_EQ(w.n, 1);
+    w = recent(st, 5000, 5); /* exactly five messages: from id 2 */
+    ASSERT_EQ(w.first, 2);
+    ASSERT_EQ(w.n, 9);
+    w = recent(st, 5000, 6); /* fewer than asked for: every call */
+    ASSERT_EQ(w.first, 1);
+    ASSERT_EQ(w.n, 10);
+    w = recent(st, 5000, 0); /* no messages asked for: the window only */
+    ASSERT_EQ(w.n, 0);
+    sift_store_close(st);
+    tmp_remove(&t);
+    return 0;
+}
+
 struct seen_campaign {
     int n, n_numbers;
     struct sift_campaign c;
