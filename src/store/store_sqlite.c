@@ -130,6 +130,7 @@ enum stmt_id {
     S_EACH_REPORT_KEY,
     S_EACH_LIST,
     S_EACH_CALL,
+    S_EACH_CALL_ALL,
     S_EACH_CALL_KEY,
     S_EACH_CALL_RECENT,
     S_EACH_CAMPAIGN,
@@ -188,8 +189,13 @@ static const char *const stmt_sql[S_COUNT] = {
                           " ORDER BY time DESC, id DESC LIMIT ?1",
     [S_EACH_LIST] = "SELECT id, kind, match, value, callee, expires, note,"
                     " created FROM lists ORDER BY id",
-    [S_EACH_CALL] = "SELECT " CALL_COLS " FROM calls WHERE time >= ?1"
-                    " ORDER BY id",
+    /* From the first call at ?1 or later by the time index, then in id
+     * order: asked for "time >= ?1 ORDER BY id" alone, SQLite reads the
+     * whole table to skip a sort. */
+    [S_EACH_CALL] = "SELECT " CALL_COLS " FROM calls WHERE id >= coalesce("
+                    "(SELECT min(id) FROM calls WHERE time >= ?1),"
+                    " 9223372036854775807) AND time >= ?1 ORDER BY id",
+    [S_EACH_CALL_ALL] = "SELECT " CALL_COLS " FROM calls ORDER BY id",
     [S_EACH_CALL_KEY] = "SELECT " CALL_COLS " FROM calls WHERE from_key = ?2"
                         " AND time >= ?1 ORDER BY id",
     /* From the earlier of the first call at ?1 or later and the ?2-th
@@ -1099,12 +1105,14 @@ static enum sift_rc sq_each_call(struct sift_store *st, int64_t since,
     sqlite3_stmt *s = stmt(b,
                            key          ? S_EACH_CALL_KEY
                            : n_messages ? S_EACH_CALL_RECENT
-                                        : S_EACH_CALL,
+                           : since > 0  ? S_EACH_CALL
+                                        : S_EACH_CALL_ALL,
                            err);
 
     if (s == NULL)
         return err ? err->rc : SIFT_ESTORE;
-    sqlite3_bind_int64(s, 1, since);
+    if (key || n_messages || since > 0)
+        sqlite3_bind_int64(s, 1, since);
     if (key)
         bind_text(s, 2, key);
     else if (n_messages)

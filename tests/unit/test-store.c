@@ -575,6 +575,13 @@ TEST_IMPL(store_recent_calls_stop_at_the_newest_messages)
     ASSERT_EQ(w.n, 10);
     w = recent(st, 5000, 0); /* no messages asked for: the window only */
     ASSERT_EQ(w.n, 0);
+    /* The plain walk since a time starts at its first call (by the time
+     * index) and keeps the time order's calls only. */
+    memset(&w, 0, sizeof(w));
+    ASSERT_EQ(sift_store_each_call(st, 450, NULL, span_call, &w, NULL),
+              SIFT_OK);
+    ASSERT_EQ(w.first, 5);
+    ASSERT_EQ(w.n, 6);
     sift_store_close(st);
     tmp_remove(&t);
     return 0;
