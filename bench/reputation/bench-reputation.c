@@ -280,7 +280,8 @@ int main(int argc, char **argv)
         for (int k = 0; k < 3; k++) {
             snprintf(key, sizeof(key), "+8170%04d%04d", c % 10000,
                      c / 10000 * 3 + k);
-            sift_reputation_add_message(rep, key, fp, NULL, NOW, &id, &formed);
+            sift_reputation_add_message(rep, key, fp, NULL, NOW, &id, &formed,
+                                        NULL);
         }
         if (c < 64)
             fps[c] = fp;

@@ -87,13 +87,16 @@ uint64_t sift_reputation_fingerprint(const char *norm, size_t len);
 /*
  * Record a message for campaign detection: when a near-duplicate of it
  * has now come from campaign_numbers distinct numbers, a campaign forms
- * (or grows). OUT: *campaign (0: none) and *formed (a new campaign).
- * The caller persists it with sift_store_put_campaign().
+ * (or grows). OUT: *campaign (0: none), *formed (a new campaign) and,
+ * when first_seen is not NULL, the time of the first message the index
+ * holds for it (0: none): its other messages are no older. The caller
+ * persists it with sift_store_put_campaign().
  */
 enum sift_rc sift_reputation_add_message(struct sift_reputation *rep,
                                          const char *key, uint64_t fp,
                                          const char *sample, int64_t time,
-                                         int64_t *campaign, bool *formed);
+                                         int64_t *campaign, bool *formed,
+                                         int64_t *first_seen);
 
 /* What the index knows about one event, for the engine to turn into
  * signals (REP_REPORTED, REP_SAFE, LIST_BLOCK, LIST_ALLOW, CALL_BURST,

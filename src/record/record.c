@@ -77,10 +77,13 @@ static void sample_of(const struct sift_event *ev, char *buf, size_t size)
     buf[len] = '\0';
 }
 
-/* Link the numbers of the call log whose text is near fp. */
+/* Link the numbers of the call log whose text is near fp, from since
+ * (the first message the index holds for the campaign: its others are no
+ * older, so the walk need not read the whole log). */
 static enum sift_rc link_numbers(struct sift_store *st,
                                  struct sift_reputation *rep, int64_t campaign,
-                                 uint64_t fp, struct sift_err *err)
+                                 uint64_t fp, int64_t since,
+                                 struct sift_err *err)
 {
     struct sift_reputation_opts o;
     struct link *l = sift_calloc(1, sizeof(*l));
@@ -91,7 +94,7 @@ static enum sift_rc link_numbers(struct sift_store *st,
     sift_reputation_get_opts(rep, &o);
     l->fp = fp;
     l->distance = o.campaign_distance;
-    r = sift_store_each_call(st, 0, NULL, link_call, l, err);
+    r = sift_store_each_call(st, since, NULL, link_call, l, err);
     if (r == 1)
         r = SIFT_OK;
     for (size_t i = 0; r == SIFT_OK && i < l->n; i++)
@@ -105,7 +108,8 @@ static enum sift_rc save_campaign(struct sift_store *st,
                                   struct sift_reputation *rep,
                                   const struct sift_event *ev, const char *from,
                                   uint64_t fp, int64_t when, int64_t campaign,
-                                  bool formed, struct sift_err *err)
+                                  bool formed, int64_t since,
+                                  struct sift_err *err)
 {
     struct find f = {0};
     struct sift_campaign c = {0};
@@ -120,7 +124,10 @@ static enum sift_rc save_campaign(struct sift_store *st,
         return r;
     c.id = campaign;
     c.fingerprint = f.found ? f.c.fingerprint : fp;
-    c.first_seen = f.found ? f.c.first_seen : when;
+    /* New: from its first message, not from the one that formed it. */
+    c.first_seen = f.found                     ? f.c.first_seen
+                   : since > 0 && since < when ? since
+                                               : when;
     c.last_seen = when;
     c.n_events = f.found ? f.c.n_events + 1 : 1;
     if (!f.found) {
@@ -129,7 +136,7 @@ static enum sift_rc save_campaign(struct sift_store *st,
     }
     r = sift_store_put_campaign(st, &c, err);
     if (r == SIFT_OK && (formed || !f.found))
-        r = link_numbers(st, rep, campaign, fp, err);
+        r = link_numbers(st, rep, campaign, fp, since, err);
     if (r == SIFT_OK)
         r = sift_store_campaign_number(st, campaign, from, when, err);
     if (r == SIFT_OK)
@@ -208,7 +215,7 @@ enum sift_rc sift_record_event(struct sift_store *st,
 {
     struct sift_call c = {0};
     char from[SIFT_KEY_MAX], to[SIFT_KEY_MAX];
-    int64_t campaign = 0;
+    int64_t campaign = 0, since = 0;
     bool state = false, formed = false;
     enum sift_rc r;
 
@@ -243,11 +250,11 @@ enum sift_rc sift_record_event(struct sift_store *st,
     if (c.fingerprint == 0 || state)
         goto out;
     if (sift_reputation_add_message(rep, from, c.fingerprint, ev->text, c.time,
-                                    &campaign, &formed) != SIFT_OK ||
+                                    &campaign, &formed, &since) != SIFT_OK ||
         campaign == 0)
         goto out;
     r = save_campaign(st, rep, ev, from, c.fingerprint, c.time, campaign,
-                      formed, err);
+                      formed, since, err);
 out:
     return r;
 }

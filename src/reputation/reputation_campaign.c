@@ -769,7 +769,8 @@ bool sift__rep_camps_member(struct cluster *c, uint64_t key)
 
 enum sift_rc sift__rep_camps_add(struct sift_reputation *rep, uint64_t key,
                                  uint64_t fp, int64_t when, bool may_form,
-                                 int64_t *campaign, bool *formed)
+                                 int64_t *campaign, bool *formed,
+                                 int64_t *first_seen)
 {
     struct campaign_index *ci = &rep->camps;
     struct cluster *c;
@@ -798,19 +799,24 @@ enum sift_rc sift__rep_camps_add(struct sift_reputation *rep, uint64_t key,
         *formed = true;
     }
     *campaign = c->id;
+    *first_seen = c->first_seen;
     return SIFT_OK;
 }
 
 enum sift_rc sift_reputation_add_message(struct sift_reputation *rep,
                                          const char *key, uint64_t fp,
                                          const char *sample, int64_t when,
-                                         int64_t *campaign, bool *formed)
+                                         int64_t *campaign, bool *formed,
+                                         int64_t *first_seen)
 {
     enum sift_rc rc;
+    int64_t since = 0;
 
     (void)sample; /* the store keeps the sample; the index needs none */
     *campaign = 0;
     *formed = false;
+    if (first_seen != NULL)
+        *first_seen = 0;
     if (rep == NULL || key == NULL || key[0] == '\0')
         return SIFT_EINVAL;
     if (fp == 0)
@@ -819,8 +825,10 @@ enum sift_rc sift_reputation_add_message(struct sift_reputation *rep,
         when = (int64_t)time(NULL);
     sift__rep_write_begin(rep);
     rc = sift__rep_camps_add(rep, sift__rep_key(key, strlen(key)), fp, when,
-                             true, campaign, formed);
+                             true, campaign, formed, &since);
     sift__rep_write_end(rep);
+    if (first_seen != NULL)
+        *first_seen = since;
     return rc;
 }
 

@@ -365,7 +365,8 @@ long sift__rep_camps_put(struct sift_reputation *rep,
  * store counted them. */
 enum sift_rc sift__rep_camps_add(struct sift_reputation *rep, uint64_t key,
                                  uint64_t fp, int64_t when, bool may_form,
-                                 int64_t *campaign, bool *formed);
+                                 int64_t *campaign, bool *formed,
+                                 int64_t *first_seen);
 /* Add a number to cluster ix; true when it was new to it. */
 bool sift__rep_camps_member(struct cluster *c, uint64_t key);
 size_t sift__rep_camps_bytes(const struct campaign_index *ci);

@@ -114,12 +114,12 @@ static int on_call(void *vctx, const struct sift_call *c)
     if (c->time >= ctx->calls_since)
         rc = sift_reputation_add_call(rep, c);
     if (rc == SIFT_OK && c->fingerprint != 0 && c->from && c->from[0]) {
-        int64_t campaign = 0;
+        int64_t campaign = 0, since = 0;
         bool formed = false;
         sift__rep_write_begin(rep);
         rc = sift__rep_camps_add(rep, sift__rep_key(c->from, strlen(c->from)),
                                  c->fingerprint, c->time, false, &campaign,
-                                 &formed);
+                                 &formed, &since);
         sift__rep_write_end(rep);
     }
     ctx->rc = rc == SIFT_ENOMEM ? rc : SIFT_OK;

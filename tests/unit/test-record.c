@@ -197,7 +197,9 @@ TEST_IMPL(record_same_text_from_three_numbers_forms_a_campaign)
               SIFT_OK);
     ASSERT_EQ(c.n_numbers, 3);
     ASSERT_EQ(c.n_events, 3);
-    ASSERT_EQ(c.first_seen, 1700000002);
+    /* Seen first with the first number's message, not when it formed. */
+    ASSERT_EQ(c.first_seen, 1700000000);
+    ASSERT_EQ(c.last_seen, 1700000002);
 
     /* The logged fingerprint is the engine's: SimHash of the normalised
      * text, not of the raw bytes. */

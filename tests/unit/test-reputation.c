@@ -546,7 +546,7 @@ TEST_IMPL(reputation_campaign_forms_and_is_inherited)
     struct fixture fx;
     const struct sift_verdict *v;
     const struct sift_signal *s;
-    int64_t campaign;
+    int64_t campaign, first_seen;
     bool formed;
     uint64_t fp = fp_of(SMISHING);
     const char *numbers[] = {"+819011110001", "+819011110002", "+819011110003"};
@@ -555,13 +555,16 @@ TEST_IMPL(reputation_campaign_forms_and_is_inherited)
     for (int i = 0; i < 3; i++) {
         /* Each number twice: the same number counts once. */
         for (int k = 0; k < 2; k++) {
-            ASSERT_EQ(sift_reputation_add_message(
-                          fx.rep, numbers[i], fp, SMISHING,
-                          NOW - 3600 + i * 10 + k, &campaign, &formed),
-                      SIFT_OK);
-            /* The third number forms campaign 1, once. */
+            ASSERT_EQ(
+                sift_reputation_add_message(fx.rep, numbers[i], fp, SMISHING,
+                                            NOW - 3600 + i * 10 + k, &campaign,
+                                            &formed, &first_seen),
+                SIFT_OK);
+            /* The third number forms campaign 1, once; its messages
+             * began with the first number's. */
             ASSERT_EQ(formed, i == 2 && k == 0);
             ASSERT_EQ(campaign, i == 2 ? 1 : 0);
+            ASSERT_EQ(first_seen, NOW - 3600);
         }
     }
     report(&fx, numbers[0], 1, SIFT_CAT_SCAM, NOW - 600);
@@ -680,7 +683,7 @@ TEST_IMPL(reputation_campaign_search_matches_a_scan)
             for (int k = 0; k < 3; k++) {
                 snprintf(key, sizeof(key), "+8170%08d", c * 3 + k);
                 ASSERT_EQ(sift_reputation_add_message(rep, key, fps[c], NULL,
-                                                      NOW, &id, &formed),
+                                                      NOW, &id, &formed, NULL),
                           SIFT_OK);
             }
             ids[c] = id; /* 0 when it joined an earlier, nearby campaign */
@@ -889,7 +892,7 @@ TEST_IMPL(reputation_assess_many_equals_assess)
     for (int k = 0; k < 3; k++) {
         snprintf(key, sizeof(key), "+8180%08d", k);
         ASSERT_EQ(sift_reputation_add_message(rep, key, 0x123456789abcdefull,
-                                              NULL, NOW, &id, &formed),
+                                              NULL, NOW, &id, &formed, NULL),
                   SIFT_OK);
     }
     ASSERT_EQ(sift_number_parse(&callee, "+819011112222", 13, "JP", NULL),
@@ -1077,7 +1080,7 @@ TEST_IMPL(reputation_lock_free_reads_beside_every_write)
         for (int k = 0; k < 3; k++) {
             snprintf(key, sizeof(key), "+8170%08d", k);
             ASSERT_EQ(sift_reputation_add_message(st.rep, key, st.fps[0], NULL,
-                                                  NOW, &camp, &formed),
+                                                  NOW, &camp, &formed, NULL),
                       SIFT_OK);
         }
         for (int k = 0; k < 1000; k++)
@@ -1136,7 +1139,7 @@ TEST_IMPL(reputation_lock_free_reads_beside_every_write)
          * watched fingerprints from new numbers (campaigns form). */
         ASSERT_EQ(sift_reputation_add_message(
                       st.rep, key, i % 3 ? rng_next(&x) | 1 : st.fps[i % 4],
-                      NULL, NOW, &camp, &formed),
+                      NULL, NOW, &camp, &formed, NULL),
                   SIFT_OK);
     }
     st.stop = 1;
