@@ -4,7 +4,7 @@
  *   bench-reputation ROOT [NUMBERS]
  *
  * ROOT is the repository (its data/ builds the engine); NUMBERS the
- * synthetic numbers (default 10,000,000). Four figures, each against its
+ * synthetic numbers (default 10,000,000). Five figures, four against their
  * target, then a summary:
  *
  *  1. Memory: NUMBERS synthetic E.164 numbers, each reported by one to
@@ -26,6 +26,9 @@
  *     reputation and with the index of (1) and (3) attached, in one run:
  *     seven passes of each, alternating, the best of each kept; the ratio
  *     on/off.
+ *  5. The write path: 524,288 messages that each start a cluster, into the
+ *     index of (3) (the candidate pool fills, then sheds its older half),
+ *     microseconds per sift_reputation_add_message().
  *
  * Benchmarks are not tests (STYLE.md section 6): the exit status says only
  * whether the harness worked.
@@ -168,7 +171,7 @@ int main(int argc, char **argv)
     char key[32], dir[4096];
     long rss0, rss1;
     double t0, dt, add_rate, lookups, lookups_many, bytes_st, bytes_rss,
-        match_us, fp_us, search_us, off, on, ratio;
+        match_us, fp_us, search_us, off, on, ratio, write_us;
     struct sift_rep_query *qs;
     struct sift_rep_facts *fs;
     uint64_t sink = 0, n_reports = 0;
@@ -359,6 +362,26 @@ int main(int argc, char **argv)
            evs.n, off, on, 1e6 / off, 1e6 / on, ratio, TARGET_RATIO,
            met(ratio >= TARGET_RATIO));
 
+    /* ---- 5. the write path at a full candidate pool ---- */
+    {
+        /* Messages that start new clusters, twice the pool's cap: each
+         * searches every cluster's band chains (which cluster it joins),
+         * then the pool drops its older half whenever it is full. */
+        size_t n_new = 2u << 18;
+        int64_t id;
+        bool formed;
+        t0 = now_s();
+        for (size_t i = 0; i < n_new; i++) {
+            snprintf(key, sizeof(key), "+8190%08zu", i);
+            sift_reputation_add_message(rep, key, rnd() | 1, NULL, NOW, &id,
+                                        &formed, NULL);
+        }
+        write_us = (now_s() - t0) * 1e6 / (double)n_new;
+        printf("write path: %zu new messages into the campaign index (its "
+               "candidate pool full, %d campaigns): %.2f us each\n",
+               n_new, N_CAMPAIGNS, write_us);
+    }
+
     printf("\nsummary (%llu numbers):\n", (unsigned long long)n_numbers);
     printf("  lookups/s, single  %10.2f M   >= 5 M    %s\n", lookups / 1e6,
            met(lookups >= TARGET_LOOKUPS));
@@ -370,6 +393,7 @@ int main(int argc, char **argv)
            met(match_us <= TARGET_MATCH_US));
     printf("  engine on/off      %10.2f     >= 0.8    %s\n", ratio,
            met(ratio >= TARGET_RATIO));
+    printf("  message written    %10.2f us  (no target)\n", write_us);
     for (size_t i = 0; i < evs.n; i++)
         sift_event_json_release(&evs.ej[i]);
     free(evs.ej);

@@ -15,6 +15,7 @@ TEST_DECLARE(reputation_call_wangiri)
 TEST_DECLARE(reputation_fingerprint_finds_near_duplicates)
 TEST_DECLARE(reputation_campaign_forms_and_is_inherited)
 TEST_DECLARE(reputation_campaign_search_matches_a_scan)
+TEST_DECLARE(reputation_cluster_search_matches_a_scan)
 TEST_DECLARE(reputation_fingerprint_matches_a_reference)
 TEST_DECLARE(reputation_assess_many_equals_assess)
 TEST_DECLARE(reputation_assess_runs_beside_writes)
@@ -40,6 +41,7 @@ TEST_DECLARE(reputation_number_key_matches_digit_by_digit)
     TEST_ENTRY(reputation_fingerprint_finds_near_duplicates)                   \
     TEST_ENTRY(reputation_campaign_forms_and_is_inherited)                     \
     TEST_ENTRY(reputation_campaign_search_matches_a_scan)                      \
+    TEST_ENTRY(reputation_cluster_search_matches_a_scan)                       \
     TEST_ENTRY(reputation_fingerprint_matches_a_reference)                     \
     TEST_ENTRY(reputation_assess_many_equals_assess)                           \
     TEST_ENTRY(reputation_assess_runs_beside_writes)                           \

@@ -656,6 +656,95 @@ static int search_vs_scan(struct sift_reputation *rep, const uint64_t *fps,
     return bad;
 }
 
+/* Some band of a and b within radius bits of each other. */
+static bool bands_within(uint64_t a, uint64_t b, int radius)
+{
+    for (int k = 0; k < 4; k++)
+        if (__builtin_popcountll(((a ^ b) >> (16 * k)) & 0xffff) <= radius)
+            return true;
+    return false;
+}
+
+/*
+ * The write path's search (which cluster a message joins: every cluster,
+ * candidates and campaigns, through the band chains, walked side by side)
+ * against a scan of every cluster: the nearest within the distance among
+ * those with a band within the probe radius (1 above 3 bits, else 0), a
+ * campaign before a candidate at the same distance, then the older. 20,000
+ * clusters, 400 of them on one band value (long chains), one in ten a
+ * campaign.
+ */
+TEST_IMPL(reputation_cluster_search_matches_a_scan)
+{
+    enum { N = 20000, SHARED = 400 };
+    static const int distances[] = {10, 3};
+    char key[32];
+    int bad = 0;
+
+    for (size_t t = 0; t < sizeof(distances) / sizeof(distances[0]); t++) {
+        struct sift_reputation_opts o;
+        struct sift_reputation *rep;
+        const struct campaign_index *ci;
+        uint64_t st = 7;
+        int radius = distances[t] <= 3 ? 0 : 1;
+
+        sift_reputation_opts_default(&o);
+        o.campaign_distance = (unsigned)distances[t];
+        ASSERT_EQ(sift_reputation_new(&rep, &o, NULL), SIFT_OK);
+        for (int c = 0; c < N; c++) {
+            int64_t id = 0;
+            bool formed = false;
+            uint64_t fp = rng_next(&st) | 1;
+            if (c < SHARED)
+                fp = (fp & ~0xffffull) | 0x4321;
+            for (int k = 0; k < (c % 10 == 0 ? 3 : 1); k++) {
+                snprintf(key, sizeof(key), "+8170%08d", c * 3 + k);
+                ASSERT_EQ(sift_reputation_add_message(rep, key, fp, NULL, NOW,
+                                                      &id, &formed, NULL),
+                          SIFT_OK);
+            }
+        }
+        ci = &rep->camps;
+        ASSERT(ci->n > N / 2);
+        for (int q = 0; q < 3000; q++) {
+            uint64_t fp = ci->c[rng_next(&st) % ci->n].fp;
+            long want = -1, got;
+            int want_d = 99;
+            bool want_formed = false, torn = false;
+            if (q % 4 == 3) {
+                fp = rng_next(&st) | 1;
+            } else {
+                for (int b = (int)(rng_next(&st) % 13); b > 0; b--)
+                    fp ^= 1ull << (rng_next(&st) % 64);
+            }
+            if (fp == 0)
+                fp = 1;
+            for (long i = 0; i < (long)ci->n; i++) {
+                int d = __builtin_popcountll(fp ^ ci->c[i].fp);
+                bool f = ci->c[i].id != 0;
+                if (d > distances[t] || !bands_within(fp, ci->c[i].fp, radius))
+                    continue;
+                if (want < 0 || d < want_d ||
+                    (d == want_d && f && !want_formed)) {
+                    want = i;
+                    want_d = d;
+                    want_formed = f;
+                }
+            }
+            got =
+                sift__rep_camps_find(ci, fp, o.campaign_distance, false, &torn);
+            if (got != want && bad++ < 5)
+                fprintf(stderr,
+                        "# distance %d, query %d: cluster %ld, a scan finds "
+                        "%ld (%d bits)\n",
+                        distances[t], q, got, want, want_d);
+        }
+        sift_reputation_free(rep);
+    }
+    ASSERT_EQ(bad, 0);
+    return 0;
+}
+
 TEST_IMPL(reputation_campaign_search_matches_a_scan)
 {
     enum { N = 30000, SHARED = 300 };
