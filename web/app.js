@@ -426,7 +426,7 @@ async function showStats() {
   cs.append(sig.length ? barsChart(sig, t('chart_signals'), cs.clientWidth) : el('p', { class: 'note' }, t('no_data')));
   const cr = $('chart-reported');
   clear(cr);
-  const rep = (d.most_reported || []).slice(0, 10).map((x) => ({ name: x.number, value: x.reports }));
+  const rep = (d.most_reported || []).slice(0, 10).map((x) => ({ name: x.number, value: x.reporters }));
   cr.append(rep.length ? barsChart(rep, t('chart_reported'), cr.clientWidth) : el('p', { class: 'note' }, t('no_data')));
   $('stats-store').textContent = d.store ? t('store_line', d.store) : '';
 }

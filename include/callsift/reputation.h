@@ -166,6 +166,21 @@ void sift_reputation_assess_many(const struct sift_reputation *rep,
                                  const struct sift_rep_query *q, size_t n,
                                  int64_t now, struct sift_rep_facts *out);
 
+/* A most-reported number or sender ID: key as reported, and its
+ * distinct reporters of harm (one reporter counts once, however often). */
+#define SIFT_REP_TOP_MAX 20
+struct sift_rep_top {
+    char key[SIFT_KEY_MAX];
+    unsigned reporters;
+};
+
+/* The keys with the most distinct reporters of harm, most first (on a
+ * tie, the one that got there first): at most max of the SIFT_REP_TOP_MAX
+ * kept. Kept current by every report added, so this reads no store and
+ * walks nothing. Returns how many were written. */
+size_t sift_reputation_most_reported(const struct sift_reputation *rep,
+                                     struct sift_rep_top *out, size_t max);
+
 /* Numbers, live list entries, callers with recent calls, campaigns and
  * the bytes held, for metrics and the memory benchmark. */
 struct sift_reputation_stats {

@@ -519,10 +519,58 @@ static void add_harm(struct sift_reputation *rep, struct num_slot *s,
     }
 }
 
+/* Key k (named name) now has n distinct harm reporters: keep the top
+ * SIFT_REP_TOP_MAX. Counts only grow, so a key outside the top enters
+ * exactly when it passes the last one, and the top stays exact. */
+static void top_note(struct sift_reputation *rep, uint64_t k, const char *name,
+                     unsigned n)
+{
+    unsigned i;
+
+    for (i = 0; i < rep->n_top && rep->top_key[i] != k; i++)
+        ;
+    if (i == rep->n_top) {
+        if (rep->n_top == SIFT_REP_TOP_MAX) {
+            if (n <= rep->top[SIFT_REP_TOP_MAX - 1].reporters)
+                return;
+            i = SIFT_REP_TOP_MAX - 1;
+        } else {
+            rep->n_top++;
+        }
+        rep->top_key[i] = k;
+        sift__strlcpy(rep->top[i].key, name, sizeof(rep->top[i].key));
+    }
+    rep->top[i].reporters = n;
+    for (; i > 0 && rep->top[i - 1].reporters < n; i--) {
+        struct sift_rep_top t = rep->top[i - 1];
+        uint64_t tk = rep->top_key[i - 1];
+        rep->top[i - 1] = rep->top[i];
+        rep->top_key[i - 1] = rep->top_key[i];
+        rep->top[i] = t;
+        rep->top_key[i] = tk;
+    }
+}
+
+size_t sift_reputation_most_reported(const struct sift_reputation *crep,
+                                     struct sift_rep_top *out, size_t max)
+{
+    struct sift_reputation *rep = (struct sift_reputation *)crep;
+    size_t n;
+
+    if (rep == NULL || out == NULL)
+        return 0;
+    pthread_rwlock_rdlock(&rep->rw);
+    n = rep->n_top < max ? rep->n_top : max;
+    memcpy(out, rep->top, n * sizeof(*out));
+    pthread_rwlock_unlock(&rep->rw);
+    return n;
+}
+
 enum sift_rc sift_reputation_add_report(struct sift_reputation *rep,
                                         const struct sift_report *r)
 {
     struct num_slot *s;
+    uint64_t key;
     uint32_t fp;
     bool safe;
     int added;
@@ -542,7 +590,8 @@ enum sift_rc sift_reputation_add_report(struct sift_reputation *rep,
         fp |= 2; /* 0 means "no reporter yet" */
 
     sift__rep_write_begin(rep);
-    s = num_get(&rep->nums, sift__rep_key(r->key, strlen(r->key)));
+    key = sift__rep_key(r->key, strlen(r->key));
+    s = num_get(&rep->nums, key);
     if (s == NULL) {
         rc = SIFT_ENOMEM;
         goto out;
@@ -565,6 +614,7 @@ enum sift_rc sift_reputation_add_report(struct sift_reputation *rep,
                 s->n_safe++;
         } else {
             add_harm(rep, s, clamp_time(r->time), r->category);
+            top_note(rep, key, r->key, s->n_harm);
         }
     }
 out:

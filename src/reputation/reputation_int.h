@@ -260,6 +260,12 @@ struct sift_reputation {
     struct list_index lists;
     struct call_table calls;
     struct campaign_index camps;
+    /* The most-reported keys by distinct harm reporters, most first,
+     * kept current by add_report (counts only grow, so the top SIFT_REP_
+     * TOP_MAX stay exact without a walk). */
+    struct sift_rep_top top[SIFT_REP_TOP_MAX];
+    uint64_t top_key[SIFT_REP_TOP_MAX];
+    unsigned n_top;
 };
 
 /* Take rw for writing and make seq odd; make it even again, release rw,

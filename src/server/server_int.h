@@ -227,10 +227,6 @@ struct sift__server {
     struct sift_reputation *rep;
     /* The writer thread logging checked events (server_record.c). */
     struct sift__recorder *rec;
-    /* cached "most reported" for /v1/stats */
-    pthread_mutex_t top_lock;
-    double top_at;
-    char *top_json;
 };
 
 /* Build a generation: engine from the options, web files from web_dir.

@@ -36,15 +36,12 @@
 #include "util/util.h"
 
 #define LIST_LIMIT_MAX 1000
-#define TOP_N          20
-#define TOP_TTL        30.0
 
 enum sift_rc sift__store_open(struct sift__server *srv, struct sift_err *err)
 {
     enum sift_rc rc;
 
     pthread_mutex_init(&srv->store_lock, NULL);
-    pthread_mutex_init(&srv->top_lock, NULL);
     if (srv->o.no_store)
         return SIFT_OK;
     rc = sift_store_open(&srv->store, srv->db_path, err);
@@ -70,10 +67,7 @@ void sift__store_close(struct sift__server *srv)
     srv->rep = NULL;
     sift_store_close(srv->store);
     srv->store = NULL;
-    sift_free(srv->top_json);
-    srv->top_json = NULL;
     pthread_mutex_destroy(&srv->store_lock);
-    pthread_mutex_destroy(&srv->top_lock);
 }
 
 bool sift__store_ready(struct sift__server *srv)
@@ -271,125 +265,6 @@ static bool parse_id(const char *s, int64_t *out)
     return true;
 }
 
-/* ---- the top of the most-reported numbers, for /v1/stats ---------- */
-
-struct top_entry {
-    char key[SIFT_KEY_MAX];
-    unsigned long n;
-};
-
-struct top_count {
-    struct top_entry *e;
-    size_t n, cap;
-};
-
-/* Count reports per key with a small open-addressing table; keys are
- * walked in id order, so the table grows as needed. */
-struct key_count {
-    struct top_entry *slot;
-    size_t cap, used;
-};
-
-static uint64_t hash_key(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static bool kc_grow(struct key_count *kc)
-{
-    size_t cap = kc->cap ? kc->cap * 2 : 4096;
-    struct top_entry *s = sift_calloc(cap, sizeof(*s));
-
-    if (s == NULL)
-        return false;
-    for (size_t i = 0; i < kc->cap; i++) {
-        size_t k;
-        if (kc->slot[i].key[0] == '\0')
-            continue;
-        k = hash_key(kc->slot[i].key) & (cap - 1);
-        while (s[k].key[0] != '\0')
-            k = (k + 1) & (cap - 1);
-        s[k] = kc->slot[i];
-    }
-    sift_free(kc->slot);
-    kc->slot = s;
-    kc->cap = cap;
-    return true;
-}
-
-static int count_report(void *ctx, const struct sift_report *r)
-{
-    struct key_count *kc = ctx;
-    size_t k;
-
-    if (r->category == SIFT_CAT_SAFE || r->key == NULL || r->key[0] == '\0')
-        return 0;
-    if ((kc->used + 1) * 2 > kc->cap && !kc_grow(kc))
-        return 1;
-    k = hash_key(r->key) & (kc->cap - 1);
-    while (kc->slot[k].key[0] != '\0' && strcmp(kc->slot[k].key, r->key))
-        k = (k + 1) & (kc->cap - 1);
-    if (kc->slot[k].key[0] == '\0') {
-        sift__strlcpy(kc->slot[k].key, r->key, SIFT_KEY_MAX);
-        kc->used++;
-    }
-    kc->slot[k].n++;
-    return 0;
-}
-
-/* Rebuild the cached JSON of the most-reported numbers (at most every
- * TOP_TTL seconds; the walk reads every report). */
-static void top_refresh(struct sift__server *srv)
-{
-    struct key_count kc = {0};
-    struct top_entry top[TOP_N];
-    size_t n_top = 0;
-    struct sift__buf b;
-    double now = sift__now_mono();
-
-    pthread_mutex_lock(&srv->top_lock);
-    if (srv->top_json != NULL && now - srv->top_at < TOP_TTL) {
-        pthread_mutex_unlock(&srv->top_lock);
-        return;
-    }
-    pthread_mutex_lock(&srv->store_lock);
-    sift_store_each_report(srv->store, NULL, 0, count_report, &kc, NULL);
-    pthread_mutex_unlock(&srv->store_lock);
-    for (size_t i = 0; i < kc.cap; i++) {
-        size_t k;
-        if (kc.slot[i].key[0] == '\0')
-            continue;
-        for (k = n_top; k > 0 && top[k - 1].n < kc.slot[i].n; k--)
-            if (k < TOP_N)
-                top[k] = top[k - 1];
-        if (k < TOP_N) {
-            top[k] = kc.slot[i];
-            if (n_top < TOP_N)
-                n_top++;
-        }
-    }
-    sift_free(kc.slot);
-    sift__buf_init(&b, 64 * 1024);
-    sift__buf_adds(&b, "[");
-    for (size_t i = 0; i < n_top; i++) {
-        sift__buf_adds(&b, i ? ",{\"number\":" : "{\"number\":");
-        sift__buf_json_str(&b, top[i].key, (size_t)-1);
-        sift__buf_addf(&b, ",\"reports\":%lu}", top[i].n);
-    }
-    sift__buf_adds(&b, "]");
-    if (!b.over) {
-        sift_free(srv->top_json);
-        srv->top_json = b.p;
-        srv->top_at = now;
-    } else {
-        sift__buf_release(&b);
-    }
-    pthread_mutex_unlock(&srv->top_lock);
-}
-
 void sift__store_stats_json(struct sift__server *srv, struct sift__buf *b)
 {
     struct sift_store_stats st = {0};
@@ -407,11 +282,20 @@ void sift__store_stats_json(struct sift__server *srv, struct sift__buf *b)
                    (long long)st.reports, (long long)st.lists,
                    (long long)st.calls, (long long)st.campaigns,
                    (long long)st.bytes);
-    top_refresh(srv);
-    pthread_mutex_lock(&srv->top_lock);
-    sift__buf_adds(b, ",\"most_reported\":");
-    sift__buf_adds(b, srv->top_json ? srv->top_json : "[]");
-    pthread_mutex_unlock(&srv->top_lock);
+    /* From the index, kept current by every report: no walk of the
+     * reports, and one reporter counts once however often it reports. */
+    {
+        struct sift_rep_top top[SIFT_REP_TOP_MAX];
+        size_t n =
+            sift_reputation_most_reported(srv->rep, top, SIFT_REP_TOP_MAX);
+        sift__buf_adds(b, ",\"most_reported\":[");
+        for (size_t i = 0; i < n; i++) {
+            sift__buf_adds(b, i ? ",{\"number\":" : "{\"number\":");
+            sift__buf_json_str(b, top[i].key, (size_t)-1);
+            sift__buf_addf(b, ",\"reporters\":%u}", top[i].reporters);
+        }
+        sift__buf_adds(b, "]");
+    }
 }
 
 void sift__store_metrics(struct sift__server *srv, struct sift__buf *b)
@@ -669,10 +553,6 @@ static void handle_report(struct sift__server *srv, const struct sift__req *req,
     sift__buf_json_str(&resp->body, key, (size_t)-1);
     sift__buf_addf(&resp->body, ",\"category\":\"%s\",\"added\":%s}\n",
                    sift_category_name(r.category), added ? "true" : "false");
-    /* The stats' most-reported table is stale now. */
-    pthread_mutex_lock(&srv->top_lock);
-    srv->top_at = -1e9;
-    pthread_mutex_unlock(&srv->top_lock);
 out:
     json_decref(root);
 }

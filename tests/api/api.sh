@@ -258,7 +258,7 @@ req GET /v1/campaigns/999999
 check "GET /v1/campaigns/unknown: 404" $?
 req GET /v1/stats
 [ "$code" = 200 ] && [ "$(printf '%s' "$body" | grep -o '"hour":' | wc -l)" -eq 24 ] &&
-    has '"top_signals":\[{"name"' && has '"most_reported":\[{"number":"+18776430291"'
+    has '"top_signals":\[{"name"' && has '"most_reported":\[{"number":"+18776430291","reporters":[1-9]'
 check "GET /v1/stats: 24 hours, top signals, most reported" $? "${body:0:300}"
 req GET /metrics
 [ "$code" = 200 ] &&

@@ -1,5 +1,6 @@
 /* test-reputation-list.h - the reputation index and its engine signals. */
 TEST_DECLARE(reputation_one_reporter_counts_once)
+TEST_DECLARE(reputation_most_reported_counts_each_reporter_once)
 TEST_DECLARE(reputation_three_reporters_block_two_do_not)
 TEST_DECLARE(reputation_old_reports_fade)
 TEST_DECLARE(reputation_safe_reports_lower)
@@ -26,6 +27,7 @@ TEST_DECLARE(reputation_number_key_matches_digit_by_digit)
 /* clang-format off */
 #define TEST_REPUTATION_ENTRIES                                                \
     TEST_ENTRY(reputation_one_reporter_counts_once)                            \
+    TEST_ENTRY(reputation_most_reported_counts_each_reporter_once)             \
     TEST_ENTRY(reputation_three_reporters_block_two_do_not)                    \
     TEST_ENTRY(reputation_old_reports_fade)                                    \
     TEST_ENTRY(reputation_safe_reports_lower)                                  \

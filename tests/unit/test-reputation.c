@@ -179,6 +179,58 @@ TEST_IMPL(reputation_one_reporter_counts_once)
     return 0;
 }
 
+/* The stats' most-reported table: by distinct reporters of harm, kept
+ * exact as counts grow, keys as reported (sender IDs too). */
+TEST_IMPL(reputation_most_reported_counts_each_reporter_once)
+{
+    struct fixture fx;
+    struct sift_rep_top top[SIFT_REP_TOP_MAX];
+    char key[32];
+    size_t n;
+
+    ASSERT_EQ(setup(&fx), 0);
+    ASSERT_EQ(sift_reputation_most_reported(fx.rep, top, SIFT_REP_TOP_MAX), 0);
+    for (int i = 0; i < 1000; i++) /* one reporter, 1,000 times */
+        report(&fx, "+18776430291", 1, SIFT_CAT_SCAM, NOW - 60);
+    for (int r = 10; r < 13; r++)
+        report(&fx, "+819011112222", r, SIFT_CAT_ROBOCALL, NOW - 60);
+    for (int r = 20; r < 22; r++)
+        report(&fx, "NTT-Finance", r, SIFT_CAT_SCAM, NOW - 60);
+    for (int r = 30; r < 35; r++) /* "safe" does not count */
+        report(&fx, "+81312345678", r, SIFT_CAT_SAFE, NOW - 60);
+    n = sift_reputation_most_reported(fx.rep, top, SIFT_REP_TOP_MAX);
+    ASSERT_EQ(n, 3);
+    ASSERT_STR_EQ(top[0].key, "+819011112222");
+    ASSERT_EQ(top[0].reporters, 3);
+    ASSERT_STR_EQ(top[1].key, "NTT-Finance");
+    ASSERT_EQ(top[1].reporters, 2);
+    ASSERT_STR_EQ(top[2].key, "+18776430291");
+    ASSERT_EQ(top[2].reporters, 1);
+    ASSERT_EQ(sift_reputation_most_reported(fx.rep, top, 2), 2);
+
+    /* 25 more keys with 4..28 reporters: the top 20 are the 20 largest. */
+    for (int k = 0; k < 25; k++) {
+        snprintf(key, sizeof(key), "+8170%08d", k);
+        for (int r = 0; r < 4 + k; r++)
+            report(&fx, key, 100 + r, SIFT_CAT_SPAM, NOW - 60);
+    }
+    n = sift_reputation_most_reported(fx.rep, top, SIFT_REP_TOP_MAX);
+    ASSERT_EQ(n, SIFT_REP_TOP_MAX);
+    ASSERT_STR_EQ(top[0].key, "+817000000024");
+    ASSERT_EQ(top[0].reporters, 28);
+    ASSERT_STR_EQ(top[19].key, "+817000000005");
+    ASSERT_EQ(top[19].reporters, 9);
+    /* A key that had fallen out comes back with its whole count. */
+    for (int r = 0; r < 40; r++)
+        report(&fx, "+819011112222", 200 + r, SIFT_CAT_SCAM, NOW - 60);
+    n = sift_reputation_most_reported(fx.rep, top, SIFT_REP_TOP_MAX);
+    ASSERT_STR_EQ(top[0].key, "+819011112222");
+    ASSERT_EQ(top[0].reporters, 43);
+    ASSERT_STR_EQ(top[19].key, "+817000000006");
+    teardown(&fx);
+    return 0;
+}
+
 TEST_IMPL(reputation_three_reporters_block_two_do_not)
 {
     struct fixture fx;
