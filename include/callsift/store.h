@@ -230,6 +230,11 @@ enum sift_rc sift_store_each_campaign_number(struct sift_store *st,
 enum sift_rc sift_store_get_campaign(struct sift_store *st, int64_t id,
                                      sift_campaign_fn fn, void *ctx,
                                      struct sift_err *err);
+/* Every campaign, the most recently seen first (then the newest): the
+ * waves going on now before old ones; stop with the callback's value. */
+enum sift_rc sift_store_each_active_campaign(struct sift_store *st,
+                                             sift_campaign_fn fn, void *ctx,
+                                             struct sift_err *err);
 /* The campaigns a number or sender ID (key) is linked to, newest first. */
 enum sift_rc sift_store_each_campaign_of(struct sift_store *st, const char *key,
                                          sift_campaign_fn fn, void *ctx,

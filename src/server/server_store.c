@@ -850,7 +850,7 @@ static void handle_campaigns(struct sift__server *srv,
         resp->status = 200;
         sift__buf_adds(&resp->body, "{\"campaigns\":[");
         pthread_mutex_lock(&srv->store_lock);
-        sift_store_each_campaign(srv->store, campaign_cb, &w, NULL);
+        sift_store_each_active_campaign(srv->store, campaign_cb, &w, NULL);
         pthread_mutex_unlock(&srv->store_lock);
         sift__buf_adds(&resp->body, "]}\n");
         return;

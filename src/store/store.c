@@ -380,6 +380,15 @@ enum sift_rc sift_store_get_campaign(struct sift_store *st, int64_t id,
     return st->ops->each_campaign(st, id, NULL, fn, ctx, err);
 }
 
+enum sift_rc sift_store_each_active_campaign(struct sift_store *st,
+                                             sift_campaign_fn fn, void *ctx,
+                                             struct sift_err *err)
+{
+    if (st == NULL || fn == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "no store or callback");
+    return st->ops->each_campaign(st, -1, NULL, fn, ctx, err);
+}
+
 enum sift_rc sift_store_each_campaign_of(struct sift_store *st, const char *key,
                                          sift_campaign_fn fn, void *ctx,
                                          struct sift_err *err)

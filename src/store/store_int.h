@@ -55,8 +55,9 @@ struct sift__store_ops {
     enum sift_rc (*each_call)(struct sift_store *st, int64_t since,
                               const char *key, size_t n_messages,
                               sift_call_fn fn, void *ctx, struct sift_err *err);
-    /* id > 0: that campaign; key: the campaigns of that number, newest
-     * first; neither: every campaign in id order. */
+    /* id > 0: that campaign; id < 0: every campaign, the most recently
+     * seen first; key: the campaigns of that number, newest first;
+     * neither: every campaign in id order. */
     enum sift_rc (*each_campaign)(struct sift_store *st, int64_t id,
                                   const char *key, sift_campaign_fn fn,
                                   void *ctx, struct sift_err *err);

@@ -692,10 +692,10 @@ static int keep_campaign_id(void *ctx, const struct sift_campaign *c)
     return 0;
 }
 
-/* One campaign by id, the campaigns of a number and a campaign's count of
- * numbers come from the store's indexes: what record.c, `lookup`, `export`
- * and the server ask for one event or one page, instead of a walk of
- * every campaign. */
+/* One campaign by id, the campaigns of a number, a campaign's count of
+ * numbers and the most recently seen campaigns come from the store's
+ * indexes: what record.c, `lookup`, `export` and the server ask for one
+ * event or one page, instead of a walk of every campaign. */
 TEST_IMPL(store_campaign_by_id_by_number_and_count)
 {
     struct tmp t;
@@ -771,6 +771,29 @@ TEST_IMPL(store_campaign_by_id_by_number_and_count)
     ASSERT_EQ(n, 0);
     ASSERT_EQ(sift_store_count_campaign_numbers(st, 4, NULL, NULL),
               SIFT_EINVAL);
+
+    /* The most recently seen first: campaign 2 seen again now, then 5, 4,
+     * 3, 1 by their last_seen (500 .. 100); on a tie, the newer first. */
+    memset(&c, 0, sizeof(c));
+    c.id = 2;
+    c.fingerprint = 2000;
+    c.first_seen = 200;
+    c.last_seen = 900;
+    ASSERT_EQ(sift_store_put_campaign(st, &c, NULL), SIFT_OK);
+    c.id = 6;
+    c.fingerprint = 6000;
+    c.first_seen = c.last_seen = 500; /* the same as campaign 5 */
+    ASSERT_EQ(sift_store_put_campaign(st, &c, NULL), SIFT_OK);
+    memset(&ids, 0, sizeof(ids));
+    ASSERT_EQ(sift_store_each_active_campaign(st, keep_campaign_id, &ids, NULL),
+              SIFT_OK);
+    ASSERT_EQ(ids.n, 6);
+    ASSERT_EQ(ids.id[0], 2);
+    ASSERT_EQ(ids.id[1], 6);
+    ASSERT_EQ(ids.id[2], 5);
+    ASSERT_EQ(ids.id[3], 4);
+    ASSERT_EQ(ids.id[4], 3);
+    ASSERT_EQ(ids.id[5], 1);
     sift_store_close(st);
     tmp_remove(&t);
     return 0;
