@@ -660,10 +660,11 @@ static uint64_t rng_next(uint64_t *st)
     return z ^ (z >> 31);
 }
 
-static bool bands_near(uint64_t a, uint64_t b)
+/* Some band of a and b within radius bits of each other. */
+static bool bands_within(uint64_t a, uint64_t b, int radius)
 {
     for (int k = 0; k < 4; k++)
-        if (__builtin_popcountll(((a ^ b) >> (16 * k)) & 0xffff) <= 1)
+        if (__builtin_popcountll(((a ^ b) >> (16 * k)) & 0xffff) <= radius)
             return true;
     return false;
 }
@@ -690,7 +691,7 @@ static int search_vs_scan(struct sift_reputation *rep, const uint64_t *fps,
             fp = 1;
         for (int c = 0; c < n_formed; c++) {
             int d = __builtin_popcountll(fp ^ fps[c]);
-            if (ids[c] == 0 || d > distance || !bands_near(fp, fps[c]))
+            if (ids[c] == 0 || d > distance || !bands_within(fp, fps[c], 1))
                 continue;
             if (d < want_d || (d == want_d && ids[c] < want)) {
                 want = ids[c];
@@ -706,15 +707,6 @@ static int search_vs_scan(struct sift_reputation *rep, const uint64_t *fps,
                     (long long)want, want_d);
     }
     return bad;
-}
-
-/* Some band of a and b within radius bits of each other. */
-static bool bands_within(uint64_t a, uint64_t b, int radius)
-{
-    for (int k = 0; k < 4; k++)
-        if (__builtin_popcountll(((a ^ b) >> (16 * k)) & 0xffff) <= radius)
-            return true;
-    return false;
 }
 
 /*
