@@ -132,9 +132,13 @@ async function main() {
     await page.goto(BASE + '/#/campaigns');
     await page.waitForSelector('#page-campaigns:not([hidden])');
     await page.waitForSelector('#campaign-list .campaign');
-    const sample = await page.locator('#campaign-list .campaign .sample').first().textContent();
-    ok(sample.includes('NTTファイナンス'), 'campaigns page: the campaign with its message', sample);
-    await page.locator('#campaign-list .campaign').first().click();
+    // Two waves: the SMS from four numbers (recorded first) and the
+    // voicemail from three (checked through the server after it). The
+    // most recently seen comes first.
+    const samples = await page.locator('#campaign-list .campaign .sample').allTextContents();
+    ok(samples.length === 2 && samples[0].includes('ダイヤル1番') && samples[1].includes('お支払い確認'),
+      'campaigns page: the waves with their messages, the latest first', samples.join(' | '));
+    await page.locator('#campaign-list .campaign', { hasText: 'お支払い確認' }).click();
     await page.waitForSelector('#campaign-detail:not([hidden]) #campaign-numbers li');
     const nNumbers = await page.locator('#campaign-numbers li').count();
     ok(nNumbers === 4, 'campaigns page: the numbers that sent it', nNumbers);
