@@ -211,10 +211,11 @@ enum sift_rc sift_store_each_list(struct sift_store *st, sift_list_fn fn,
 enum sift_rc sift_store_each_call(struct sift_store *st, int64_t since,
                                   const char *key, sift_call_fn fn, void *ctx,
                                   struct sift_err *err);
-/* The calls since a time and, before them, back to the n_messages-th
- * newest call that has a fingerprint (every call when fewer have one;
- * n_messages 0: only since), in id order: what the reputation index
- * replays at start without reading a long call log whole. */
+/* The calls since a time and, before them, the calls that have a
+ * fingerprint back to the n_messages-th newest of them (all of them when
+ * there are fewer; n_messages 0: only since), in id order: what the
+ * reputation index replays at start without reading a long call log
+ * whole. */
 enum sift_rc sift_store_each_recent_call(struct sift_store *st, int64_t since,
                                          size_t n_messages, sift_call_fn fn,
                                          void *ctx, struct sift_err *err);

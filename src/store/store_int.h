@@ -50,8 +50,9 @@ struct sift__store_ops {
                                 struct sift_err *err);
     enum sift_rc (*each_list)(struct sift_store *st, sift_list_fn fn, void *ctx,
                               struct sift_err *err);
-    /* key: only calls from it; n_messages (without key): back to the
-     * n_messages-th newest call with a fingerprint too. */
+    /* key: only calls from it; n_messages (without key): before the
+     * calls since, those with a fingerprint back to the n_messages-th
+     * newest of them. */
     enum sift_rc (*each_call)(struct sift_store *st, int64_t since,
                               const char *key, size_t n_messages,
                               sift_call_fn fn, void *ctx, struct sift_err *err);

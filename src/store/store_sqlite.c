@@ -111,6 +111,11 @@ static const char *const migrations[] = {
      * waves going on now first, without sorting every campaign). */
     "CREATE INDEX IF NOT EXISTS campaigns_last_seen ON campaigns "
     "(last_seen);\n",
+    /* 4: the calls that carry a message fingerprint, by id: the index's
+     * start reads the newest of them without reading the calls between
+     * (most calls of a voice network have no text). */
+    "CREATE INDEX IF NOT EXISTS calls_messages ON calls (id)\n"
+    "  WHERE fingerprint != 0;\n",
 };
 #define SCHEMA_LATEST ((int)SIFT_ARRAY_LEN(migrations))
 
@@ -136,7 +141,9 @@ enum stmt_id {
     S_EACH_CALL,
     S_EACH_CALL_ALL,
     S_EACH_CALL_KEY,
-    S_EACH_CALL_RECENT,
+    S_RECENT_BOUNDS,
+    S_EACH_MESSAGE_RANGE,
+    S_EACH_CALL_FROM,
     S_EACH_CAMPAIGN,
     S_GET_CAMPAIGN,
     S_EACH_CAMPAIGN_ACTIVE,
@@ -203,14 +210,19 @@ static const char *const stmt_sql[S_COUNT] = {
     [S_EACH_CALL_ALL] = "SELECT " CALL_COLS " FROM calls ORDER BY id",
     [S_EACH_CALL_KEY] = "SELECT " CALL_COLS " FROM calls WHERE from_key = ?2"
                         " AND time >= ?1 ORDER BY id",
-    /* From the earlier of the first call at ?1 or later and the ?2-th
-     * newest call with a fingerprint (all calls when there are fewer). */
-    [S_EACH_CALL_RECENT] =
-        "SELECT " CALL_COLS " FROM calls WHERE id >= min("
-        " coalesce((SELECT min(id) FROM calls WHERE time >= ?1),"
+    /* The first call at ?1 or later, and the ?2-th newest call with a
+     * fingerprint (0 when there are fewer), by the time and the
+     * calls_messages indexes. */
+    [S_RECENT_BOUNDS] =
+        "SELECT coalesce((SELECT min(id) FROM calls WHERE time >= ?1),"
         " 9223372036854775807),"
         " coalesce((SELECT id FROM calls WHERE fingerprint != 0"
-        " ORDER BY id DESC LIMIT 1 OFFSET ?2), 0)) ORDER BY id",
+        " ORDER BY id DESC LIMIT 1 OFFSET ?2), 0)",
+    [S_EACH_MESSAGE_RANGE] = "SELECT " CALL_COLS " FROM calls"
+                             " WHERE fingerprint != 0 AND id >= ?1"
+                             " AND id < ?2 ORDER BY id",
+    [S_EACH_CALL_FROM] = "SELECT " CALL_COLS " FROM calls WHERE id >= ?1"
+                         " ORDER BY id",
     [S_EACH_CAMPAIGN] = "SELECT id, fingerprint, sample, first_seen,"
                         " last_seen, n_events, n_numbers FROM campaigns"
                         " ORDER BY id",
@@ -1104,30 +1116,10 @@ static enum sift_rc sq_each_list(struct sift_store *st, sift_list_fn fn,
     });
 }
 
-static enum sift_rc sq_each_call(struct sift_store *st, int64_t since,
-                                 const char *key, size_t n_messages,
-                                 sift_call_fn fn, void *ctx,
-                                 struct sift_err *err)
+/* Step s (bound by the caller) to its end, each row to fn. */
+static enum sift_rc walk_calls(struct sqlite_store *b, sqlite3_stmt *s,
+                               sift_call_fn fn, void *ctx, struct sift_err *err)
 {
-    struct sqlite_store *b = B(st);
-    sqlite3_stmt *s = stmt(b,
-                           key          ? S_EACH_CALL_KEY
-                           : n_messages ? S_EACH_CALL_RECENT
-                           : since > 0  ? S_EACH_CALL
-                                        : S_EACH_CALL_ALL,
-                           err);
-
-    if (s == NULL)
-        return err ? err->rc : SIFT_ESTORE;
-    if (key || n_messages || since > 0)
-        sqlite3_bind_int64(s, 1, since);
-    if (key)
-        bind_text(s, 2, key);
-    else if (n_messages)
-        sqlite3_bind_int64(s, 2,
-                           n_messages - 1 > (size_t)INT64_MAX
-                               ? INT64_MAX
-                               : (sqlite3_int64)(n_messages - 1));
     WALK(b, s, "reading calls", err, {
         struct sift_call c = {0};
         c.id = sqlite3_column_int64(s, 0);
@@ -1141,6 +1133,73 @@ static enum sift_rc sq_each_call(struct sift_store *st, int64_t since,
         c.sms = sqlite3_column_int(s, 8) != 0;
         stop_ = fn(ctx, &c);
     });
+}
+
+/* The calls since `since` and, before them, those with a fingerprint back
+ * to the n_messages-th newest: two walks in id order, the messages
+ * before the window by calls_messages, then every call of the window. */
+static enum sift_rc recent_calls(struct sqlite_store *b, int64_t since,
+                                 size_t n_messages, sift_call_fn fn, void *ctx,
+                                 struct sift_err *err)
+{
+    sqlite3_stmt *s = stmt(b, S_RECENT_BOUNDS, err);
+    int64_t window, first_msg;
+    enum sift_rc rc;
+    int code;
+
+    if (s == NULL)
+        return err ? err->rc : SIFT_ESTORE;
+    sqlite3_bind_int64(s, 1, since);
+    sqlite3_bind_int64(s, 2,
+                       n_messages - 1 > (size_t)INT64_MAX
+                           ? INT64_MAX
+                           : (sqlite3_int64)(n_messages - 1));
+    code = sqlite3_step(s);
+    window = sqlite3_column_int64(s, 0);
+    first_msg = sqlite3_column_int64(s, 1);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (code != SQLITE_ROW)
+        return fail(b, code, "reading calls", err);
+    if (first_msg < window) {
+        s = stmt(b, S_EACH_MESSAGE_RANGE, err);
+        if (s == NULL)
+            return err ? err->rc : SIFT_ESTORE;
+        sqlite3_bind_int64(s, 1, first_msg);
+        sqlite3_bind_int64(s, 2, window);
+        rc = walk_calls(b, s, fn, ctx, err);
+        if (rc != SIFT_OK)
+            return rc;
+    }
+    s = stmt(b, S_EACH_CALL_FROM, err);
+    if (s == NULL)
+        return err ? err->rc : SIFT_ESTORE;
+    sqlite3_bind_int64(s, 1, window);
+    return walk_calls(b, s, fn, ctx, err);
+}
+
+static enum sift_rc sq_each_call(struct sift_store *st, int64_t since,
+                                 const char *key, size_t n_messages,
+                                 sift_call_fn fn, void *ctx,
+                                 struct sift_err *err)
+{
+    struct sqlite_store *b = B(st);
+    sqlite3_stmt *s;
+
+    if (!key && n_messages)
+        return recent_calls(b, since, n_messages, fn, ctx, err);
+    s = stmt(b,
+             key         ? S_EACH_CALL_KEY
+             : since > 0 ? S_EACH_CALL
+                         : S_EACH_CALL_ALL,
+             err);
+    if (s == NULL)
+        return err ? err->rc : SIFT_ESTORE;
+    if (key || since > 0)
+        sqlite3_bind_int64(s, 1, since);
+    if (key)
+        bind_text(s, 2, key);
+    return walk_calls(b, s, fn, ctx, err);
 }
 
 static enum sift_rc sq_each_campaign(struct sift_store *st, int64_t id,

@@ -542,7 +542,8 @@ static struct call_span recent(struct sift_store *st, int64_t since,
 }
 
 /* What the reputation index replays at start: the calls of the windows
- * and, before them, back to the n-th newest call with a fingerprint. */
+ * and, before them, the calls with a fingerprint back to the n-th newest
+ * of them (calls without one before the window are not read). */
 TEST_IMPL(store_recent_calls_stop_at_the_newest_messages)
 {
     struct tmp t;
@@ -558,21 +559,23 @@ TEST_IMPL(store_recent_calls_stop_at_the_newest_messages)
         c.fingerprint = i % 2 == 0 ? (uint64_t)i : 0; /* even ids */
         ASSERT_EQ(sift_store_add_call(st, &c, NULL), SIFT_OK);
     }
-    w = recent(st, 950, 2); /* 2nd newest message: id 8; window: id 10 */
+    /* 2nd newest message: id 8; window: id 10; id 9 (no text, before the
+     * window) is not read. */
+    w = recent(st, 950, 2);
     ASSERT_EQ(w.first, 8);
-    ASSERT_EQ(w.n, 3);
+    ASSERT_EQ(w.n, 2);
     w = recent(st, 250, 1); /* the window reaches further: id 3 */
     ASSERT_EQ(w.first, 3);
     ASSERT_EQ(w.n, 8);
     w = recent(st, 5000, 1); /* nothing in the window: the newest message */
     ASSERT_EQ(w.first, 10);
     ASSERT_EQ(w.n, 1);
-    w = recent(st, 5000, 5); /* exactly five messages: from id 2 */
+    w = recent(st, 5000, 5); /* exactly five messages: ids 2, 4 .. 10 */
     ASSERT_EQ(w.first, 2);
-    ASSERT_EQ(w.n, 9);
-    w = recent(st, 5000, 6); /* fewer than asked for: every call */
-    ASSERT_EQ(w.first, 1);
-    ASSERT_EQ(w.n, 10);
+    ASSERT_EQ(w.n, 5);
+    w = recent(st, 5000, 6); /* fewer than asked for: every message */
+    ASSERT_EQ(w.first, 2);
+    ASSERT_EQ(w.n, 5);
     w = recent(st, 5000, 0); /* no messages asked for: the window only */
     ASSERT_EQ(w.n, 0);
     /* The plain walk since a time starts at its first call (by the time
