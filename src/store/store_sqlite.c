@@ -1155,8 +1155,10 @@ static enum sift_rc recent_calls(struct sqlite_store *b, int64_t since,
                            ? INT64_MAX
                            : (sqlite3_int64)(n_messages - 1));
     code = sqlite3_step(s);
-    window = sqlite3_column_int64(s, 0);
-    first_msg = sqlite3_column_int64(s, 1);
+    if (code == SQLITE_ROW) {
+        window = sqlite3_column_int64(s, 0);
+        first_msg = sqlite3_column_int64(s, 1);
+    }
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (code != SQLITE_ROW)
