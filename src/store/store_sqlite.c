@@ -158,6 +158,13 @@ enum stmt_id {
     "id, key, category, comment, transcript, reporter, time, source, dedupe"
 #define CALL_COLS                                                              \
     "id, from_key, to_key, time, duration, action, score, fingerprint, sms"
+#define CAMPAIGN_COLS                                                          \
+    "id, fingerprint, sample, first_seen, last_seen, n_events, n_numbers"
+/* The id of the first call at ?1 or later (by the time index), or past
+ * every id when there is none. */
+#define FIRST_CALL_SINCE                                                       \
+    "coalesce((SELECT min(id) FROM calls WHERE time >= ?1),"                   \
+    " 9223372036854775807)"
 
 static const char *const stmt_sql[S_COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -204,38 +211,30 @@ static const char *const stmt_sql[S_COUNT] = {
     /* From the first call at ?1 or later by the time index, then in id
      * order: asked for "time >= ?1 ORDER BY id" alone, SQLite reads the
      * whole table to skip a sort. */
-    [S_EACH_CALL] = "SELECT " CALL_COLS " FROM calls WHERE id >= coalesce("
-                    "(SELECT min(id) FROM calls WHERE time >= ?1),"
-                    " 9223372036854775807) AND time >= ?1 ORDER BY id",
+    [S_EACH_CALL] =
+        "SELECT " CALL_COLS " FROM calls WHERE id >= " FIRST_CALL_SINCE
+        " AND time >= ?1 ORDER BY id",
     [S_EACH_CALL_ALL] = "SELECT " CALL_COLS " FROM calls ORDER BY id",
     [S_EACH_CALL_KEY] = "SELECT " CALL_COLS " FROM calls WHERE from_key = ?2"
                         " AND time >= ?1 ORDER BY id",
     /* The first call at ?1 or later, and the ?2-th newest call with a
      * fingerprint (0 when there are fewer), by the time and the
      * calls_messages indexes. */
-    [S_RECENT_BOUNDS] =
-        "SELECT coalesce((SELECT min(id) FROM calls WHERE time >= ?1),"
-        " 9223372036854775807),"
-        " coalesce((SELECT id FROM calls WHERE fingerprint != 0"
-        " ORDER BY id DESC LIMIT 1 OFFSET ?2), 0)",
+    [S_RECENT_BOUNDS] = "SELECT " FIRST_CALL_SINCE ","
+                        " coalesce((SELECT id FROM calls WHERE fingerprint != 0"
+                        " ORDER BY id DESC LIMIT 1 OFFSET ?2), 0)",
     [S_EACH_MESSAGE_RANGE] = "SELECT " CALL_COLS " FROM calls"
                              " WHERE fingerprint != 0 AND id >= ?1"
                              " AND id < ?2 ORDER BY id",
     [S_EACH_CALL_FROM] = "SELECT " CALL_COLS " FROM calls WHERE id >= ?1"
                          " ORDER BY id",
-    [S_EACH_CAMPAIGN] = "SELECT id, fingerprint, sample, first_seen,"
-                        " last_seen, n_events, n_numbers FROM campaigns"
-                        " ORDER BY id",
-    [S_GET_CAMPAIGN] = "SELECT id, fingerprint, sample, first_seen,"
-                       " last_seen, n_events, n_numbers FROM campaigns"
-                       " WHERE id = ?1",
-    [S_EACH_CAMPAIGN_ACTIVE] = "SELECT id, fingerprint, sample, first_seen,"
-                               " last_seen, n_events, n_numbers FROM campaigns"
+    [S_EACH_CAMPAIGN] = "SELECT " CAMPAIGN_COLS " FROM campaigns ORDER BY id",
+    [S_GET_CAMPAIGN] = "SELECT " CAMPAIGN_COLS " FROM campaigns WHERE id = ?1",
+    [S_EACH_CAMPAIGN_ACTIVE] = "SELECT " CAMPAIGN_COLS " FROM campaigns"
                                " ORDER BY last_seen DESC, id DESC",
-    [S_EACH_CAMPAIGN_OF] = "SELECT c.id, c.fingerprint, c.sample,"
-                           " c.first_seen, c.last_seen, c.n_events,"
-                           " c.n_numbers FROM campaign_numbers AS n"
-                           " JOIN campaigns AS c ON c.id = n.campaign"
+    /* campaign_numbers has none of the campaigns' column names. */
+    [S_EACH_CAMPAIGN_OF] = "SELECT " CAMPAIGN_COLS " FROM campaign_numbers"
+                           " AS n JOIN campaigns AS c ON c.id = n.campaign"
                            " WHERE n.key = ?1 ORDER BY c.id DESC",
     [S_COUNT_CAMPAIGN_NUMBERS] = "SELECT count(*) FROM campaign_numbers"
                                  " WHERE campaign = ?1",
