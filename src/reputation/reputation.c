@@ -527,27 +527,24 @@ static void top_note(struct sift_reputation *rep, uint64_t k, const char *name,
 {
     unsigned i;
 
-    for (i = 0; i < rep->n_top && rep->top_key[i] != k; i++)
+    for (i = 0; i < rep->n_top && rep->top[i].k != k; i++)
         ;
     if (i == rep->n_top) {
         if (rep->n_top == SIFT_REP_TOP_MAX) {
-            if (n <= rep->top[SIFT_REP_TOP_MAX - 1].reporters)
+            if (n <= rep->top[SIFT_REP_TOP_MAX - 1].pub.reporters)
                 return;
             i = SIFT_REP_TOP_MAX - 1;
         } else {
             rep->n_top++;
         }
-        rep->top_key[i] = k;
-        sift__strlcpy(rep->top[i].key, name, sizeof(rep->top[i].key));
+        rep->top[i].k = k;
+        sift__strlcpy(rep->top[i].pub.key, name, sizeof(rep->top[i].pub.key));
     }
-    rep->top[i].reporters = n;
-    for (; i > 0 && rep->top[i - 1].reporters < n; i--) {
-        struct sift_rep_top t = rep->top[i - 1];
-        uint64_t tk = rep->top_key[i - 1];
+    rep->top[i].pub.reporters = n;
+    for (; i > 0 && rep->top[i - 1].pub.reporters < n; i--) {
+        struct rep_top t = rep->top[i - 1];
         rep->top[i - 1] = rep->top[i];
-        rep->top_key[i - 1] = rep->top_key[i];
         rep->top[i] = t;
-        rep->top_key[i] = tk;
     }
 }
 
@@ -561,7 +558,8 @@ size_t sift_reputation_most_reported(const struct sift_reputation *crep,
         return 0;
     pthread_rwlock_rdlock(&rep->rw);
     n = rep->n_top < max ? rep->n_top : max;
-    memcpy(out, rep->top, n * sizeof(*out));
+    for (size_t i = 0; i < n; i++)
+        out[i] = rep->top[i].pub;
     pthread_rwlock_unlock(&rep->rw);
     return n;
 }

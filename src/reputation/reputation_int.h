@@ -263,8 +263,10 @@ struct sift_reputation {
     /* The most-reported keys by distinct harm reporters, most first,
      * kept current by add_report (counts only grow, so the top SIFT_REP_
      * TOP_MAX stay exact without a walk). */
-    struct sift_rep_top top[SIFT_REP_TOP_MAX];
-    uint64_t top_key[SIFT_REP_TOP_MAX];
+    struct rep_top {
+        uint64_t k; /* the index's key of pub.key */
+        struct sift_rep_top pub;
+    } top[SIFT_REP_TOP_MAX];
     unsigned n_top;
 };
 
