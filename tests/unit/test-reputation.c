@@ -660,6 +660,18 @@ static uint64_t rng_next(uint64_t *st)
     return z ^ (z >> 31);
 }
 
+/* An empty index whose campaigns allow distance bits. */
+static struct sift_reputation *rep_at_distance(int distance)
+{
+    struct sift_reputation_opts o;
+    struct sift_reputation *rep = NULL;
+
+    sift_reputation_opts_default(&o);
+    o.campaign_distance = (unsigned)distance;
+    ASSERT_EQ(sift_reputation_new(&rep, &o, NULL), SIFT_OK);
+    return rep;
+}
+
 /* Some band of a and b within radius bits of each other. */
 static bool bands_within(uint64_t a, uint64_t b, int radius)
 {
@@ -726,15 +738,11 @@ TEST_IMPL(reputation_cluster_search_matches_a_scan)
     int bad = 0;
 
     for (size_t t = 0; t < sizeof(distances) / sizeof(distances[0]); t++) {
-        struct sift_reputation_opts o;
-        struct sift_reputation *rep;
+        struct sift_reputation *rep = rep_at_distance(distances[t]);
         const struct campaign_index *ci;
         uint64_t st = 7;
         int radius = distances[t] <= 3 ? 0 : 1;
 
-        sift_reputation_opts_default(&o);
-        o.campaign_distance = (unsigned)distances[t];
-        ASSERT_EQ(sift_reputation_new(&rep, &o, NULL), SIFT_OK);
         for (int c = 0; c < N; c++) {
             int64_t id = 0;
             bool formed = false;
@@ -775,8 +783,8 @@ TEST_IMPL(reputation_cluster_search_matches_a_scan)
                     want_formed = f;
                 }
             }
-            got =
-                sift__rep_camps_find(ci, fp, o.campaign_distance, false, &torn);
+            got = sift__rep_camps_find(ci, fp, (unsigned)distances[t], false,
+                                       &torn);
             if (got != want && bad++ < 5)
                 fprintf(stderr,
                         "# distance %d, query %d: cluster %ld, a scan finds "
@@ -801,12 +809,8 @@ TEST_IMPL(reputation_campaign_search_matches_a_scan)
     ASSERT_NOT_NULL(fps);
     ASSERT_NOT_NULL(ids);
     for (size_t t = 0; t < sizeof(distances) / sizeof(distances[0]); t++) {
-        struct sift_reputation_opts o;
-        struct sift_reputation *rep;
+        struct sift_reputation *rep = rep_at_distance(distances[t]);
         uint64_t st = 42;
-        sift_reputation_opts_default(&o);
-        o.campaign_distance = (unsigned)distances[t];
-        ASSERT_EQ(sift_reputation_new(&rep, &o, NULL), SIFT_OK);
         for (int c = 0; c < N; c++) {
             int64_t id = 0;
             bool formed = false;
