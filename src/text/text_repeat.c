@@ -19,7 +19,9 @@
  *
  * Works on the first SIFT_TEXT_REPEAT_MAX_CP kept code points, on the
  * stack (96 KiB of arrays, of which a text touches a few KiB), with no
- * allocation.
+ * allocation. Which characters are kept and whether a window is taken
+ * decide no branch (see the first loop): inside a check, where the
+ * rules scan has just run, such branches were mispredicted.
  */
 #include <string.h>
 #include <utf8proc.h>
@@ -28,10 +30,20 @@
 
 #define K SIFT_TEXT_REPEAT_MIN_CP
 #define M SIFT_TEXT_REPEAT_MAX_CP
+/* The window table: 4 slots a window up to TAB_MAX (at least 2), so that
+ * an insert rarely meets a taken slot (a branch the predictor cannot
+ * learn). */
+#define TAB_MAX (2 * M)
 
 /* Kept ASCII, one bit per byte: 0-9, A-Z, a-z. */
 static const uint64_t ascii_keep[2] = {0x03FF000000000000ull,
                                        0x07FFFFFE07FFFFFEull};
+
+/* Kept below U+3100, one bit per code point from U+3000: 々〆〇 and
+ * the kana block but ゠ (U+30A0) and ・ (U+30FB), as keep_cp() says. */
+static const uint64_t cjk_keep[4] = {
+    0x00000000000000E0ull, 0xFFFFFFFFFFFFFFFEull, 0xFFFFFFFEFFFFFFFFull,
+    0xF7FFFFFFFFFFFFFFull};
 
 /* Letters, marks and numbers are kept; punctuation, symbols, spaces and
  * everything else go. sift_text_repetition() tests ASCII and the
@@ -90,11 +102,15 @@ static inline bool same_k(const uint32_t *mx, size_t a, size_t b)
 unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
                               size_t *unit_len)
 {
-    uint32_t mx[M];       /* kept code points, mixed */
-    uint32_t pos[M];      /* their byte offsets */
-    uint32_t hw[M];       /* hash of the window starting at each */
-    uint16_t tab[2 * M];  /* window index + 1; 0: empty */
-    uint32_t tkey[2 * M]; /* its hash, compared before anything else */
+    /* mx and hw start K entries into their buffers: mx[m - K] is 0 while
+     * m < K (so the rolling hash takes nothing out), and hw[m - K] is
+     * written for every m (while m < K, to the unused head). */
+    uint32_t mx_buf[K + M]; /* kept code points, mixed */
+    uint32_t hw_buf[K + M]; /* hash of the window starting at each */
+    uint32_t *mx = mx_buf + K, *hw = hw_buf + K;
+    uint32_t pos[M];        /* their byte offsets */
+    uint16_t tab[TAB_MAX];  /* window index + 1; 0: empty */
+    uint32_t tkey[TAB_MAX]; /* its hash, compared before anything else */
     const unsigned char *s = (const unsigned char *)norm;
     size_t m = 0, i = 0, n_win, tsize, best_i = 0, best_l = 0;
     unsigned shift = 32 - 6;
@@ -104,52 +120,66 @@ unsigned sift_text_repetition(const char *norm, size_t len, size_t *offset,
 
     *offset = 0;
     *unit_len = 0;
-    /* Keep the letters; hash each window of K as soon as it is complete
+    memset(mx_buf, 0, K * sizeof(mx_buf[0]));
+    /*
+     * Keep the letters; hash each window of K as soon as it is complete
      * (one loop, so decoding and hashing overlap). The common characters
-     * (ASCII, and three-byte kana and ideographs) are decoded inline. */
+     * (ASCII, and three-byte kana and ideographs) are decoded inline.
+     * Whether a character is kept decides no branch: every character is
+     * written at mx[m] and hashed, and keep (0 or 1) decides whether m
+     * moves on and the hash is taken. Text alternates kept and dropped
+     * characters (spaces, punctuation) and kana and kanji at no pattern
+     * a predictor can learn: with a branch per character, the detector
+     * ran 2-3 times slower inside a check than alone.
+     */
     while (i < len && m < M) {
         unsigned b = s[i];
-        size_t at = i;
+        uint32_t at = (uint32_t)i, keep, hn, km;
         int32_t c;
-        uint32_t x;
 
         if (b < 0x80) {
             i++;
-            if (!((ascii_keep[b >> 6] >> (b & 63)) & 1))
-                continue;
             c = (int32_t)b;
+            keep = (ascii_keep[b >> 6] >> (b & 63)) & 1;
         } else if (b - 0xE3u <= 6u && i + 2 < len &&
                    ((s[i + 1] ^ 0x80u) | (s[i + 2] ^ 0x80u)) <= 0x3Fu) {
-            /* U+3000-U+9FFF: ideographs from U+4E00 are letters */
-            c = (int32_t)((b & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 |
-                          (s[i + 2] & 0x3Fu));
+            /* U+3000-U+9FFF: ideographs from U+4E00 are letters, kana
+             * and the CJK symbols below U+3100 come from cjk_keep. */
+            uint32_t u = (uint32_t)((b & 0x0Fu) << 12 |
+                                    (s[i + 1] & 0x3Fu) << 6 |
+                                    (s[i + 2] & 0x3Fu)),
+                     o = (u - 0x3000u) & 0xFFu;
+
             i += 3;
-            if (c < 0x4E00 && !keep_cp(c))
-                continue;
+            c = (int32_t)u;
+            if (u - 0x3100u < 0x4E00u - 0x3100u) /* rare: ask utf8proc */
+                keep = keep_cp(c);
+            else
+                keep =
+                    (u >= 0x4E00u) |
+                    ((u < 0x3100u) & (uint32_t)(cjk_keep[o >> 6] >> (o & 63)));
         } else {
             bool ok;
 
             i += sift__utf8_decode(s + i, len - i, &c, &ok);
-            if (!keep_cp(c))
-                continue;
+            keep = keep_cp(c);
         }
-        x = mix(c);
-        mx[m] = x;
-        pos[m] = (uint32_t)at;
+        mx[m] = mix(c);
+        pos[m] = at;
         /* A cyclic polynomial (rotate and xor) rolling hash: each step
-         * depends on the last through one rotate and one xor only. */
-        h = rotl32(h, 1) ^ x;
-        if (m >= K)
-            h ^= rotl32(mx[m - K], K);
-        m++;
-        if (m >= K)
-            hw[m - K] = h;
+         * depends on the last through one rotate and one xor only.
+         * mx_buf[m] is mx[m - K], and hw_buf[m] is hw[m - K]. */
+        hn = rotl32(h, 1) ^ mx[m] ^ rotl32(mx_buf[m], K);
+        km = 0u - keep;
+        h = (hn & km) | (h & ~km);
+        m += keep;
+        hw_buf[m] = h;
     }
     if (m < 2 * K)
         return 0;
     n_win = m - K + 1;
     tsize = 64;
-    while (tsize < 2 * n_win) {
+    while (tsize < 4 * n_win && tsize < TAB_MAX) {
         tsize *= 2;
         shift--;
     }

@@ -867,6 +867,21 @@ TEST_IMPL(text_repetition_finds_the_repeated_message)
          0, NULL},
         {"short short short", 0, NULL},
         {"", 0, NULL},
+        /* ・ and ゠ are punctuation: the copies are the same message */
+        {"佐藤様・お支払いの確認が取れておりません。"
+         "佐藤様お支払いの確認が取れて゠おりません",
+         2, "佐藤様"},
+        /* 々 is a letter: the middle copy differs (dropping it would
+         * make three copies); the longest unit seen twice runs from the
+         * first copy into the second */
+        {"佐木様お支払いの確認が取れておりません。"
+         "佐々木様お支払いの確認が取れておりません。"
+         "佐木様お支払いの確認が取れておりません",
+         2, "木様お支払い"},
+        /* ideographs below U+4E00 (CJK extension A) are letters too */
+        {"㐀㐁㐂が届きました確認してください。"
+         "㐀㐁㐂が届きました確認してください",
+         2, "㐀㐁㐂が"},
     };
     struct sift_text_norm n;
 
