@@ -772,14 +772,16 @@ size_t sift_text_urls(const struct sift_text_url_lists *lists, const char *norm,
             i++;
             continue;
         } else {
-            /* An ASCII token that is not followed by a dot, "[." or
-             * "://" cannot be a URL: skip it without parsing. */
+            /* An ASCII token that is not followed by a dot, "[.", "://"
+             * or a letter that continues a host cannot be a URL: skip it
+             * without parsing. ("amazon" or "ntt" before Japanese text,
+             * which no host continues, were most of the tries.) */
             size_t t = i;
 
             while (t < len && is_label_byte(u[t]))
                 t++;
-            if (t == len ||
-                !(u[t] == '.' || u[t] == '[' || u[t] == ':' || u[t] >= 0x80)) {
+            if (t == len || !(u[t] == '.' || u[t] == '[' || u[t] == ':' ||
+                              (u[t] >= 0x80 && host_mb(u + t, len - t) != 0))) {
                 i = t;
                 continue;
             }
