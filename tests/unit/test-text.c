@@ -939,8 +939,7 @@ TEST_IMPL(text_urls_table)
         {"http://www.amazon.co.jp@evil.cn/", "evil.cn", "evil.cn",
          SIFT_TEXT_URL_USERINFO | SIFT_TEXT_URL_RISKY_TLD},
         /* a host that goes on past its first ASCII letter */
-        {"詳細はbücher.deへ", "bücher.de", "bücher.de",
-         SIFT_TEXT_URL_PUNYCODE},
+        {"詳細はbücher.deへ", "bücher.de", "bücher.de", SIFT_TEXT_URL_PUNYCODE},
     };
     struct sift_text_url_lists *lists;
     struct sift_text_norm n;
