@@ -19,9 +19,9 @@
  *
  * Works on the first SIFT_TEXT_REPEAT_MAX_CP kept code points, on the
  * stack (96 KiB of arrays, of which a text touches a few KiB), with no
- * allocation. Which characters are kept and whether a window is taken
- * decide no branch (see the first loop): inside a check, where the
- * rules scan has just run, such branches were mispredicted.
+ * allocation. Which characters are kept decides no branch (see the
+ * first loop): inside a check, where the rules scan has just run, such
+ * branches were mispredicted.
  */
 #include <string.h>
 #include <utf8proc.h>
@@ -30,9 +30,9 @@
 
 #define K SIFT_TEXT_REPEAT_MIN_CP
 #define M SIFT_TEXT_REPEAT_MAX_CP
-/* The window table: 4 slots a window up to TAB_MAX (at least 2), so that
- * an insert rarely meets a taken slot (a branch the predictor cannot
- * learn). */
+/* The window table: 4 slots a window, up to TAB_MAX (which still gives
+ * at least 2), so that an insert rarely meets a taken slot (a branch the
+ * predictor cannot learn). */
 #define TAB_MAX (2 * M)
 
 /* Kept ASCII, one bit per byte: 0-9, A-Z, a-z. */
