@@ -48,6 +48,9 @@ UNIT_OBJ   := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
 ASAN_LIB   := $(LIB_SRC:%.c=$(BUILD)/asan/%.o)
 ASAN_CLI   := $(CLI_SRC:%.c=$(BUILD)/asan/%.o)
 ASAN_UNIT  := $(UNIT_SRC:%.c=$(BUILD)/asan/%.o)
+# The library again with its stages timed inside the check (util/stages.h),
+# for bench-check only.
+STAGE_LIB  := $(LIB_SRC:%.c=$(BUILD)/stages/%.o)
 
 .PHONY: all run test test-build unit bench fuzz install numbering-data eval \
         examples \
@@ -67,6 +70,14 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/asan/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN) -c $< -o $@
+
+$(BUILD)/stages/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -DSIFT_STAGE_TIMING -c $< -o $@
+
+$(BUILD)/stages/libcallsift.a: $(STAGE_LIB)
+	@rm -f $@
+	ar rcs $@ $^
 
 $(BUILD)/libcallsift.a: $(LIB_OBJ)
 	@rm -f $@
@@ -170,3 +181,4 @@ clean:
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(BUILD)/obj/tests/eval/eval.d
 -include $(ASAN_LIB:.o=.d) $(ASAN_CLI:.o=.d) $(ASAN_UNIT:.o=.d)
+-include $(STAGE_LIB:.o=.d)

@@ -17,6 +17,9 @@
  * alone over the same events through the public API (the best of five
  * passes, so the figures are what each stage costs when nothing else
  * disturbs the caches; they add up to less than a check).
+ * Built with -DSIFT_STAGE_TIMING against the library built the same way
+ * (bench-check-stages), it runs the same checks and prints instead where
+ * their time went inside the check (util/stages.h).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +30,7 @@
 #include "callsift.h"
 #include "callsift/orgs.h"
 #include "callsift/text.h"
+#include "util/stages.h"
 
 #define MAX_EVENTS 512
 #define PASSES     8
@@ -281,6 +285,10 @@ int main(int argc, char **argv)
     lat = malloc((size_t)n_checks * sizeof(*lat));
     if (lat == NULL)
         return 2;
+#ifdef SIFT_STAGE_TIMING
+    memset(sift__stage_ticks, 0, sizeof(sift__stage_ticks));
+    uint64_t ticks0 = sift__ticks();
+#endif
     /* PASSES passes of n_checks / PASSES checks: the rate of each, and
      * the best and the median of them (a slow spell of the host's, often
      * seconds long here, then costs one pass, not the whole figure). */
@@ -297,6 +305,27 @@ int main(int argc, char **argv)
         pass_rate[p] = (double)(to - from) / ((now_ns() - tp) / 1e9);
     }
     elapsed = now_ns() - t0;
+#ifdef SIFT_STAGE_TIMING
+    {
+        /* Ticks to nanoseconds by this run's own wall clock. */
+        double ns_per_tick = elapsed / (double)(sift__ticks() - ticks0);
+        double sum = 0;
+
+        printf("check: inside the check, %ld checks (%.0f checks/s with the "
+               "timers; ns a check, all events):\n",
+               n_checks, n_checks / (elapsed / 1e9));
+        for (int k = 0; k < SIFT__STAGE_COUNT; k++) {
+            double ns =
+                (double)sift__stage_ticks[k] * ns_per_tick / (double)n_checks;
+            sum += ns;
+            printf("check: inside %-48s %6.0f ns\n", sift__stage_names[k], ns);
+        }
+        printf("check: inside, the stages together %.0f ns of %.0f ns a check "
+               "(the rest: the bench's loop and clock)\n",
+               sum, elapsed / (double)n_checks);
+        return 0;
+    }
+#endif
     qsort(pass_rate, PASSES, sizeof(pass_rate[0]), cmp_double);
     qsort(lat, (size_t)n_checks, sizeof(*lat), cmp_double);
 

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "engine_int.h"
+#include "util/stages.h"
 #include "util/util.h"
 
 #define MAX_ORG_MATCHES 8
@@ -1126,6 +1127,7 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
     enum rep_outcome rep_out = REP_NONE;
     enum sift_rc rc = SIFT_OK;
     uint64_t fp = 0;
+    STAGES_BEGIN(); /* util/stages.h: nothing unless SIFT_STAGE_TIMING */
 
     memset(v, 0, offsetof(struct sift_verdict, signals));
     v->n_signals = 0;
@@ -1162,6 +1164,7 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
     sift_number_relate(&v->caller, &v->callee, eng->home_region, &v->relation);
     alpha_sender = v->caller.status != SIFT_NUMBER_OK &&
                    is_alpha_sender(ev, ev->from, from_len);
+    STAGE_END(SIFT__STAGE_NUMBERS);
 
     if (allow_listed(eng, &v->caller)) {
         v->allow_listed = true;
@@ -1170,6 +1173,7 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
     }
     number_signals(eng, ev, v, alpha_sender);
     stir_signals(eng, ev, v);
+    STAGE_END(SIFT__STAGE_NUMBERS);
 
     ctx = ctx_get(eng);
     if (ctx == NULL) {
@@ -1193,12 +1197,14 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
                      ctx->norm.n_repaired);
             fire(eng, v, SIG_TEXT_INVALID_UTF8, buf);
         }
+        STAGE_END(SIFT__STAGE_NORMALISE);
         /* An SMS body is one message: repetition is a mark of recorded
          * calls (TEXT_REPEATED), so the detector runs on calls only. */
         sift_text_scan_flags(
             eng->rules, ctx->scratch, ctx->norm.text, ctx->norm.len,
             ev->kind == SIFT_EVENT_SMS ? SIFT_TEXT_SCAN_NO_REPETITION : 0,
             &hits);
+        STAGE_END(SIFT__STAGE_SCAN);
         for (size_t i = 0; i < hits.n; i++) {
             long ix = eng->rule_signal[hits.hit[i].name_id];
             if (ix < 0)
@@ -1207,8 +1213,10 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
             fire_ix(eng, v, (size_t)ix, &hits.hit[i].weight,
                     evidence_start(hits.hit[i].evidence));
         }
+        STAGE_END(SIFT__STAGE_SIGNALS);
         sift_text_urls(eng->url_lists, ctx->norm.text, ctx->norm.len, urls,
                        MAX_URLS, &n_urls);
+        STAGE_END(SIFT__STAGE_LINKS);
         /* The rules scan found the aliases too (engine_load.c). */
         n_orgs = sift_orgs_found(eng->orgs, ctx->norm.text, ctx->norm.len,
                                  hits.lit_id, hits.lit_end, hits.n_lits, orgs,
@@ -1241,10 +1249,13 @@ enum sift_rc sift_engine_check(const struct sift_engine *eng,
                     }
         }
     }
+    STAGE_END(SIFT__STAGE_ORGS);
     url_signals(eng, v, org, urls, n_urls < MAX_URLS ? n_urls : MAX_URLS);
     if (org != NULL)
         org_signals(eng, ev, v, org, alias, ev->from, from_len, alpha_sender);
+    STAGE_END(SIFT__STAGE_SIGNALS);
     rep_out = rep_signals(eng, ev, v, fp, alpha_sender, from_len);
+    STAGE_END(SIFT__STAGE_REPUTATION);
 
 decide:
     v->score = 0;
@@ -1261,6 +1272,7 @@ decide:
     else
         v->action = SIFT_ACTION_ALLOW;
     choose_advice(eng, ev, v);
+    STAGE_END(SIFT__STAGE_ADVICE);
 out:
     if (ctx != NULL)
         ctx_put(eng, ctx);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "text_int.h"
+#include "util/stages.h"
 
 enum sift_rc sift_text_scratch_new(const struct sift_text_rules *rules,
                                    struct sift_text_scratch **out)
@@ -349,9 +350,13 @@ enum sift_rc sift_text_scan_flags(const struct sift_text_rules *rules,
 
     /* The repetition detector fires name 0 before the `when` lines, so
      * they may use TEXT_REPEATED. */
-    reps = (flags & SIFT_TEXT_SCAN_NO_REPETITION)
-               ? 0
-               : sift_text_repetition(norm, len, &rep_off, &rep_len);
+    {
+        SUBSTAGE_BEGIN(rep_t);
+        reps = (flags & SIFT_TEXT_SCAN_NO_REPETITION)
+                   ? 0
+                   : sift_text_repetition(norm, len, &rep_off, &rep_len);
+        SUBSTAGE_END(rep_t, SIFT__STAGE_REPETITION, SIFT__STAGE_SCAN);
+    }
     if (reps >= 2) {
         sc->name_gen[0] = sc->gen;
         sc->name_best[0] = -1;
