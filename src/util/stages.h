@@ -11,7 +11,9 @@
  * session"). In any other build the marks compile to nothing.
  *
  * Ticks are the time-stamp counter on x86-64, nanoseconds elsewhere; the
- * bench converts them with the wall clock of the same run.
+ * bench converts them with the wall clock of the same run. The counters
+ * are plain globals: a timing build is for one thread (the bench), never
+ * for the server.
  */
 #ifndef SIFT_UTIL_STAGES_H
 #define SIFT_UTIL_STAGES_H
