@@ -30,6 +30,11 @@
  *     index of (3) (the candidate pool fills, then sheds its older half),
  *     microseconds per sift_reputation_add_message().
  *
+ * Built with -DSIFT_STAGE_TIMING against the library built the same way
+ * (bench-reputation-stages), it stops after (4) with where the on/off
+ * difference goes, stage by stage, timed inside the check
+ * (util/stages.h).
+ *
  * Benchmarks are not tests (STYLE.md section 6): the exit status says only
  * whether the harness worked.
  */
@@ -42,6 +47,7 @@
 
 #include "callsift.h"
 #include "callsift/reputation.h"
+#include "util/stages.h"
 
 #define TARGET_LOOKUPS  5000000.0
 #define TARGET_BYTES    64.0
@@ -154,6 +160,35 @@ static double checks_per_s(struct sift_engine *eng, const struct events *evs,
             sift_engine_check(eng, &evs->ej[i].ev, v, NULL);
     dt = now_s() - t0;
     return (double)(rounds * evs->n) / dt;
+}
+
+#ifdef SIFT_STAGE_TIMING
+static double stage_ns[2][SIFT__STAGE_COUNT], stage_wall[2], stage_n[2];
+#endif
+
+/* One pass of the on/off comparison (on: 1 with the index attached); in a
+ * timing build it also adds where its time went to stage_ns[on]. */
+static double onoff_pass(struct sift_engine *eng, const struct events *evs,
+                         size_t rounds, struct sift_verdict *v, int on)
+{
+#ifdef SIFT_STAGE_TIMING
+    uint64_t t0;
+    double w0 = now_s(), r, wall;
+
+    memset(sift__stage_ticks, 0, sizeof(sift__stage_ticks));
+    t0 = sift__ticks();
+    r = checks_per_s(eng, evs, rounds, v);
+    wall = (now_s() - w0) * 1e9;
+    for (int k = 0; k < SIFT__STAGE_COUNT; k++)
+        stage_ns[on][k] +=
+            (double)sift__stage_ticks[k] * wall / (double)(sift__ticks() - t0);
+    stage_wall[on] += wall;
+    stage_n[on] += (double)(rounds * evs->n);
+    return r;
+#else
+    (void)on;
+    return checks_per_s(eng, evs, rounds, v);
+#endif
 }
 
 int main(int argc, char **argv)
@@ -345,17 +380,33 @@ int main(int argc, char **argv)
         for (int pass = 0; pass < ONOFF_PASSES; pass++) {
             double r;
             sift_engine_set_reputation(eng, NULL);
-            r = checks_per_s(eng, &evs, rounds, v);
+            r = onoff_pass(eng, &evs, rounds, v, 0);
             if (r > off)
                 off = r;
             sift_engine_set_reputation(eng, rep);
-            r = checks_per_s(eng, &evs, rounds, v);
+            r = onoff_pass(eng, &evs, rounds, v, 1);
             if (r > on)
                 on = r;
         }
         sift_engine_set_reputation(eng, NULL);
         free(v);
     }
+#ifdef SIFT_STAGE_TIMING
+    printf("engine, inside the check (ns a check over the %zu cases, %d "
+           "passes each; %zu numbers, %d campaigns):\n",
+           evs.n, ONOFF_PASSES, (size_t)n_numbers, N_CAMPAIGNS);
+    printf("  %-50s %7s %7s %7s\n", "stage", "off", "on", "on-off");
+    for (int k = 0; k < SIFT__STAGE_COUNT; k++)
+        printf("  %-50s %7.0f %7.0f %+7.0f\n", sift__stage_names[k],
+               stage_ns[0][k] / stage_n[0], stage_ns[1][k] / stage_n[1],
+               stage_ns[1][k] / stage_n[1] - stage_ns[0][k] / stage_n[0]);
+    printf("  %-50s %7.0f %7.0f %+7.0f (ratio %.2f, with the timers)\n",
+           "whole check", stage_wall[0] / stage_n[0],
+           stage_wall[1] / stage_n[1],
+           stage_wall[1] / stage_n[1] - stage_wall[0] / stage_n[0],
+           (stage_wall[0] / stage_n[0]) / (stage_wall[1] / stage_n[1]));
+    return 0;
+#endif
     ratio = on / off;
     printf("engine: %zu cases: %.0f checks/s without reputation, %.0f with "
            "(%.1f us vs %.1f us; ratio %.2f, target >= %.1f: %s)\n",
