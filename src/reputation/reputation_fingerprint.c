@@ -17,9 +17,18 @@
  * SMS Spam Collection; with it, pairs within 10 bits there are variants of one
  * message.
  */
+#include <stddef.h>
 #include <string.h>
 
 #include "reputation_int.h"
+#include "util/util.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define FP_SIMD 1
+#include <immintrin.h>
+#else
+#define FP_SIMD 0
+#endif
 
 #define MIN_CHARS 20
 #define PLANES    24        /* counters up to 2^24 shingles */
@@ -83,6 +92,22 @@ static __attribute__((noinline)) void counters_flush(struct counters *ct)
     ct->pending = 0;
 }
 
+#if FP_SIMD
+/* Add a bit-sliced number of np planes (np <= PLANES) to ct's planes. */
+static void counters_add(struct counters *ct, const uint64_t *a, int np)
+{
+    uint64_t carry = 0;
+
+    for (int k = 0; k < PLANES; k++) {
+        uint64_t x = ct->planes[k], y = k < np ? a[k] : 0;
+        if (k >= np && carry == 0)
+            break;
+        ct->planes[k] = x ^ y ^ carry;
+        carry = (x & y) | (carry & (x ^ y));
+    }
+}
+#endif
+
 /* The same with the small planes in registers (the fingerprint's loop):
  * ct->small is only written back to fold it, every 31 hashes. */
 #define COUNTERS_ADD(ct, s0, s1, s2, s3, s4, h)                                \
@@ -104,18 +129,32 @@ static __attribute__((noinline)) void counters_flush(struct counters *ct)
         }                                                                      \
     } while (0)
 
-uint64_t sift_reputation_fingerprint(const char *norm, size_t len)
+/* Bit i of the fingerprint: more than n_sh / 2 of the hashes had it. A
+ * bit-sliced comparison of the 64 counters with n_sh / 2, from the top
+ * plane down: count > t, lane by lane. Never 0 (0 means no fingerprint). */
+static uint64_t majority(const struct counters *ct, size_t n_sh)
 {
-    const unsigned char *p = (const unsigned char *)norm, *end = p + len;
+    uint64_t t = n_sh / 2, gt = 0, eq = ~0ull;
+    /* no count is over n_sh: the planes above its top bit are empty */
+    int top = 64 - __builtin_clzll((uint64_t)n_sh | 1);
+
+    for (int k = (top < PLANES ? top : PLANES) - 1; k >= 0; k--) {
+        uint64_t tk = (t >> k) & 1 ? ~0ull : 0;
+        gt |= eq & ct->planes[k] & ~tk;
+        eq &= ~(ct->planes[k] ^ tk);
+    }
+    return gt ? gt : 1;
+}
+
+/* One character at a time: any bytes (a bad byte reads as itself). */
+static uint64_t fingerprint_scalar(const unsigned char *p, size_t len)
+{
+    const unsigned char *end = p + len;
     struct counters ct;
-    const uint64_t *planes = ct.planes;
-    uint64_t fp = 0;
     uint32_t w[3] = {0, 0, 0};
     size_t n_chars = 0, n_sh = 0;
     uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
 
-    if (norm == NULL)
-        return 0;
     memset(&ct, 0, sizeof(ct));
     while (p < end) {
         uint32_t c;
@@ -150,16 +189,353 @@ uint64_t sift_reputation_fingerprint(const char *norm, size_t len)
     ct.small[0] = s0, ct.small[1] = s1, ct.small[2] = s2;
     ct.small[3] = s3, ct.small[4] = s4;
     counters_flush(&ct);
-    {
-        /* Bit-sliced comparison of the 64 counters with n_sh / 2, from
-         * the top plane down: count > t, lane by lane. */
-        uint64_t t = n_sh / 2, gt = 0, eq = ~0ull;
-        for (int k = PLANES - 1; k >= 0; k--) {
-            uint64_t tk = (t >> k) & 1 ? ~0ull : 0;
-            gt |= eq & planes[k] & ~tk;
-            eq &= ~(planes[k] ^ tk);
-        }
-        fp = gt;
+    return majority(&ct, n_sh);
+}
+
+#if FP_SIMD
+/* ---- AVX-512 ------------------------------------------------------------
+ *
+ * The same value, computed a block at a time (x86-64 with AVX-512 F, BW,
+ * VL, DQ and VBMI2, chosen at run time; every other machine, and every
+ * text whose bytes are not well-formed UTF-8 in next_cp()'s sense, takes
+ * fingerprint_scalar()):
+ *
+ *   1. 64 bytes at a time: the bytes that start a character (every byte
+ *      but a continuation byte, 10xxxxxx), checked against the
+ *      continuation bytes their lead bytes announce (a mismatch anywhere:
+ *      the scalar loop, which reads bad bytes as themselves); links found
+ *      by comparing four shifted copies of the block with "http" and
+ *      "www.", confirmed by is_link() and their bytes dropped; each start
+ *      byte and the three after it gathered (VPCOMPRESSB) and decoded,
+ *      sixteen code points a vector.
+ *   2. fold16(): spaces out (VPCOMPRESSD), digits to '#' and a digit
+ *      dropped when the character before it, spaces skipped, is a digit
+ *      or '#' (which is what "the last character kept is '#'" comes to),
+ *      the characters kept appended to buf.
+ *   3. Eight shingles a vector: the three code points, splitmix64's
+ *      finaliser (VPMULLQ), and the bit-sliced counters of struct
+ *      counters, eight sets side by side, added to the scalar ones every
+ *      31 vectors and at the end.
+ */
+#define FP_TARGET                                                              \
+    __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vbmi2,"    \
+                          "bmi,bmi2,popcnt")))
+
+#define STACK_BYTES 2048 /* longer texts: a buffer from the heap */
+
+/* The positions below n of a 64-bit mask, n any size. */
+static inline uint64_t below(ptrdiff_t n)
+{
+    return n <= 0 ? 0 : n >= 64 ? ~0ull : (1ull << n) - 1;
+}
+
+/* Characters in order, spaces out and digit runs folded (step 2). */
+struct fold {
+    uint32_t *out;
+    size_t n;
+    uint32_t last; /* the last character that was not a space, or 0 */
+};
+
+FP_TARGET static inline void fold16(struct fold *f, __m512i v, __mmask16 valid)
+{
+    const __m512i zero = _mm512_setzero_si512();
+    __mmask16 sp, keep, dig, after, drop;
+    __m512i w, prev;
+    unsigned nw;
+
+    sp = _mm512_cmpeq_epi32_mask(v, _mm512_set1_epi32(' ')) |
+         _mm512_cmplt_epu32_mask(_mm512_sub_epi32(v, _mm512_set1_epi32('\t')),
+                                 _mm512_set1_epi32(2)) |
+         _mm512_cmpeq_epi32_mask(v, _mm512_set1_epi32('\r')) |
+         _mm512_cmpeq_epi32_mask(v, _mm512_set1_epi32(0x3000));
+    keep = valid & (__mmask16)~sp;
+    nw = (unsigned)__builtin_popcount(keep);
+    if (nw == 0)
+        return;
+    w = _mm512_maskz_compress_epi32(keep, v);
+    /* lane l's predecessor: lane l - 1, or the last of the block before */
+    prev = _mm512_alignr_epi32(w, _mm512_set1_epi32((int)f->last), 15);
+    dig = _mm512_cmplt_epu32_mask(_mm512_sub_epi32(w, _mm512_set1_epi32('0')),
+                                  _mm512_set1_epi32(10));
+    after =
+        _mm512_cmplt_epu32_mask(_mm512_sub_epi32(prev, _mm512_set1_epi32('0')),
+                                _mm512_set1_epi32(10)) |
+        _mm512_cmpeq_epi32_mask(prev, _mm512_set1_epi32('#'));
+    w = _mm512_mask_mov_epi32(w, dig, _mm512_set1_epi32('#'));
+    f->last = (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(
+        _mm512_permutexvar_epi32(_mm512_set1_epi32((int)nw - 1), w)));
+    drop = dig & after;
+    keep = (__mmask16)((1u << nw) - 1) & (__mmask16)~drop;
+    _mm512_storeu_si512(f->out + f->n, _mm512_maskz_compress_epi32(keep, w));
+    f->n += (size_t)__builtin_popcount(keep);
+    (void)zero;
+}
+
+/* Decode the (at most 64) characters whose first bytes are in k0, the
+ * bytes after them in k1..k3 (step 1), sixteen at a time; lanes in link
+ * (a mask over the characters) read as one whole link. */
+FP_TARGET static inline void decode(struct fold *f, __m512i k0, __m512i k1,
+                                    __m512i k2, __m512i k3, unsigned n,
+                                    uint64_t link)
+{
+    const __m512i low6 = _mm512_set1_epi32(0x3f), zero = _mm512_setzero_si512();
+
+    for (unsigned g = 0; g < n; g += 16) {
+        __m512i a = _mm512_cvtepu8_epi32(_mm512_castsi512_si128(k0));
+        __m512i b = _mm512_cvtepu8_epi32(_mm512_castsi512_si128(k1));
+        __m512i c = _mm512_cvtepu8_epi32(_mm512_castsi512_si128(k2));
+        __m512i d = _mm512_cvtepu8_epi32(_mm512_castsi512_si128(k3));
+        __mmask16 m2 = _mm512_cmpge_epu32_mask(a, _mm512_set1_epi32(0xc0)),
+                  m3 = _mm512_cmpge_epu32_mask(a, _mm512_set1_epi32(0xe0)),
+                  m4 = _mm512_cmpge_epu32_mask(a, _mm512_set1_epi32(0xf0));
+        /* next_cp(): the lead's bits under 0x3f >> more, then six bits
+         * from each byte after it */
+        __m512i keep = _mm512_set1_epi32(0xff), x;
+        keep = _mm512_mask_mov_epi32(keep, m2, _mm512_set1_epi32(0x1f));
+        keep = _mm512_mask_mov_epi32(keep, m3, _mm512_set1_epi32(0x0f));
+        keep = _mm512_mask_mov_epi32(keep, m4, _mm512_set1_epi32(0x07));
+        x = _mm512_and_si512(a, keep);
+        x = _mm512_mask_or_epi32(x, m2, _mm512_slli_epi32(x, 6),
+                                 _mm512_and_si512(b, low6));
+        x = _mm512_mask_or_epi32(x, m3, _mm512_slli_epi32(x, 6),
+                                 _mm512_and_si512(c, low6));
+        x = _mm512_mask_or_epi32(x, m4, _mm512_slli_epi32(x, 6),
+                                 _mm512_and_si512(d, low6));
+        if (link != 0)
+            x = _mm512_mask_mov_epi32(x, (__mmask16)(link >> g),
+                                      _mm512_set1_epi32((int)LINK_CHAR));
+        fold16(f, x, (__mmask16)below((ptrdiff_t)n - (ptrdiff_t)g));
+        /* the next sixteen bytes down */
+        k0 = _mm512_alignr_epi32(zero, k0, 4);
+        k1 = _mm512_alignr_epi32(zero, k1, 4);
+        k2 = _mm512_alignr_epi32(zero, k2, 4);
+        k3 = _mm512_alignr_epi32(zero, k3, 4);
     }
-    return fp ? fp : 1;
+}
+
+FP_TARGET static inline __mmask64 eq8(__m512i v, char c)
+{
+    return _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(c));
+}
+
+/* Steps 1 and 2 over the whole text; false when its bytes are not
+ * well-formed (the scalar loop then decides). */
+FP_TARGET static bool characters(const unsigned char *p, size_t len,
+                                 struct fold *out)
+{
+    uint64_t carry = 0;  /* continuation bytes due in the next block */
+    size_t span_end = 0; /* a link runs up to here */
+    /* a copy in registers: stores into f->out could alias f->last */
+    struct fold fs = *out, *f = &fs;
+
+    for (size_t o = 0; o < len; o += 64) {
+        ptrdiff_t rem = (ptrdiff_t)(len - o);
+        uint64_t v0 = below(rem), lead, cont, m2, m3, m4, cand, link = 0;
+        __m512i b0 = _mm512_maskz_loadu_epi8(v0, p + o),
+                b1 = _mm512_maskz_loadu_epi8(below(rem - 1), p + o + 1),
+                b2 = _mm512_maskz_loadu_epi8(below(rem - 2), p + o + 2),
+                b3 = _mm512_maskz_loadu_epi8(below(rem - 3), p + o + 3);
+        unsigned n;
+
+        /* 0x80-0xbf, signed: -128 to -65 */
+        cont = _mm512_cmplt_epi8_mask(b0, _mm512_set1_epi8((char)0xc0)) & v0;
+        lead = v0 & ~cont;
+        m2 = _mm512_cmpge_epu8_mask(b0, _mm512_set1_epi8((char)0xc0)) & lead;
+        m3 = _mm512_cmpge_epu8_mask(b0, _mm512_set1_epi8((char)0xe0)) & lead;
+        m4 = _mm512_cmpge_epu8_mask(b0, _mm512_set1_epi8((char)0xf0)) & lead;
+        if ((m2 << 1 | m3 << 2 | m4 << 3 | carry) != cont)
+            return false;
+        carry = m2 >> 63 | m3 >> 62 | m4 >> 61;
+
+        /* Links: ASCII bytes, so each is a start byte of its own. */
+        lead &= ~below((ptrdiff_t)span_end - (ptrdiff_t)o);
+        cand = (eq8(b0, 'h') & eq8(b1, 't') & eq8(b2, 't') & eq8(b3, 'p')) |
+               (eq8(b0, 'w') & eq8(b1, 'w') & eq8(b2, 'w') & eq8(b3, '.'));
+        cand &= lead;
+        while (cand != 0) {
+            size_t q = o + (size_t)__builtin_ctzll(cand), e = q + 1;
+            if (!is_link(p + q, p + len)) {
+                cand &= cand - 1;
+                continue;
+            }
+            while (e < len && p[e] > ' ' && p[e] < 0x80)
+                e++;
+            link |= 1ull << (q - o);
+            lead &=
+                ~(below((ptrdiff_t)(e - o)) & ~below((ptrdiff_t)(q - o) + 1));
+            cand &= ~below((ptrdiff_t)(e - o));
+            span_end = e;
+        }
+
+        n = (unsigned)__builtin_popcountll(lead);
+        if (n == 0)
+            continue;
+        if (m2 == 0 && link == 0) {
+            /* ASCII (and stray bytes below 0xc0): a byte is a character */
+            __m512i k0 = _mm512_maskz_compress_epi8(lead, b0);
+            for (unsigned g = 0; g < n; g += 16) {
+                fold16(f, _mm512_cvtepu8_epi32(_mm512_castsi512_si128(k0)),
+                       (__mmask16)below((ptrdiff_t)n - (ptrdiff_t)g));
+                k0 = _mm512_alignr_epi32(_mm512_setzero_si512(), k0, 4);
+            }
+            continue;
+        }
+        decode(f, _mm512_maskz_compress_epi8(lead, b0),
+               _mm512_maskz_compress_epi8(lead, b1),
+               _mm512_maskz_compress_epi8(lead, b2),
+               _mm512_maskz_compress_epi8(lead, b3), n,
+               link ? _pext_u64(link, lead) : 0);
+    }
+    *out = fs;
+    return carry == 0;
+}
+
+/* One round of the sum across lanes: lane l gets lane l plus the lane
+ * sel names, plane by plane with full adders; the carry out is a plane
+ * more. */
+#define LANES_ADD(sel, pl, np)                                                 \
+    do {                                                                       \
+        __m512i carry_ = _mm512_setzero_si512();                               \
+        for (int k_ = 0; k_ < (np); k_++) {                                    \
+            __m512i a_ = (pl)[k_], b_ = _mm512_permutexvar_epi64((sel), a_);   \
+            (pl)[k_] = _mm512_ternarylogic_epi64(a_, b_, carry_, 0x96);        \
+            carry_ = _mm512_ternarylogic_epi64(a_, b_, carry_, 0xe8);          \
+        }                                                                      \
+        (pl)[(np)++] = carry_;                                                 \
+    } while (0)
+
+/* Eight sets of small planes (five planes each, counts up to 31) summed
+ * lane into lane, 8 -> 4 -> 2 -> 1 (a plane more each round), then added
+ * to ct (step 3). */
+FP_TARGET static inline void counters_add_lanes(struct counters *ct, __m512i s0,
+                                                __m512i s1, __m512i s2,
+                                                __m512i s3, __m512i s4)
+{
+    __m512i pl[8] = {s0, s1, s2, s3, s4};
+    uint64_t sum[8];
+    int np = 5;
+
+    LANES_ADD(_mm512_set_epi64(7, 6, 5, 4, 7, 6, 5, 4), pl, np);
+    LANES_ADD(_mm512_set_epi64(3, 2, 3, 2, 3, 2, 3, 2), pl, np);
+    LANES_ADD(_mm512_set1_epi64(1), pl, np);
+    for (int k = 0; k < np; k++)
+        sum[k] = (uint64_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(pl[k]));
+    counters_add(ct, sum, np);
+}
+
+FP_TARGET static uint64_t fingerprint_avx512(const unsigned char *p, size_t len)
+{
+    uint32_t stack_buf[STACK_BYTES + 64], *buf = stack_buf;
+    struct fold f;
+    struct counters ct;
+    size_t n_sh;
+    uint64_t fp;
+    __m512i s0 = _mm512_setzero_si512(), s1 = s0, s2 = s0, s3 = s0, s4 = s0;
+    const __m512i k1 = _mm512_set1_epi64((long long)0xbf58476d1ce4e5b9ull),
+                  k2 = _mm512_set1_epi64((long long)0x94d049bb133111ebull);
+    unsigned pending = 0;
+
+    if (len > STACK_BYTES) {
+        buf = sift_malloc((len + 64) * sizeof(*buf));
+        if (buf == NULL)
+            return fingerprint_scalar(p, len);
+    }
+    f.out = buf;
+    f.n = 0;
+    f.last = 0;
+    if (!characters(p, len, &f)) {
+        fp = fingerprint_scalar(p, len);
+        goto out;
+    }
+    fp = 0;
+    if (f.n < MIN_CHARS)
+        goto out;
+    n_sh = f.n - 2;
+    memset(&ct, 0, sizeof(ct));
+    for (size_t i = 0; i < n_sh; i += 8) {
+        __m512i a = _mm512_cvtepu32_epi64(
+                    _mm256_loadu_si256((const __m256i *)(buf + i))),
+                b = _mm512_cvtepu32_epi64(
+                    _mm256_loadu_si256((const __m256i *)(buf + i + 1))),
+                c = _mm512_cvtepu32_epi64(
+                    _mm256_loadu_si256((const __m256i *)(buf + i + 2))),
+                h, c0, c1, c2, c3;
+        h = _mm512_xor_si512(_mm512_slli_epi64(a, 42),
+                             _mm512_xor_si512(_mm512_slli_epi64(b, 21), c));
+        h = _mm512_xor_si512(h, _mm512_srli_epi64(h, 30));
+        h = _mm512_mullo_epi64(h, k1);
+        h = _mm512_xor_si512(h, _mm512_srli_epi64(h, 27));
+        h = _mm512_mullo_epi64(h, k2);
+        h = _mm512_xor_si512(h, _mm512_srli_epi64(h, 31));
+        if (n_sh - i < 8)
+            h = _mm512_maskz_mov_epi64((__mmask8)below((ptrdiff_t)(n_sh - i)),
+                                       h);
+        c0 = _mm512_and_si512(s0, h);
+        s0 = _mm512_xor_si512(s0, h);
+        c1 = _mm512_and_si512(s1, c0);
+        s1 = _mm512_xor_si512(s1, c0);
+        c2 = _mm512_and_si512(s2, c1);
+        s2 = _mm512_xor_si512(s2, c1);
+        c3 = _mm512_and_si512(s3, c2);
+        s3 = _mm512_xor_si512(s3, c2);
+        s4 = _mm512_xor_si512(s4, c3);
+        if (++pending == 31) {
+            counters_add_lanes(&ct, s0, s1, s2, s3, s4);
+            s0 = s1 = s2 = s3 = s4 = _mm512_setzero_si512();
+            pending = 0;
+        }
+    }
+    counters_add_lanes(&ct, s0, s1, s2, s3, s4);
+    fp = majority(&ct, n_sh);
+out:
+    if (buf != stack_buf)
+        sift_free(buf);
+    return fp;
+}
+
+static bool have_avx512(void)
+{
+    static int known = -1; /* a benign race: every thread finds the same */
+    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
+
+    if (k < 0) {
+        __builtin_cpu_init();
+        k = __builtin_cpu_supports("avx512f") &&
+            __builtin_cpu_supports("avx512bw") &&
+            __builtin_cpu_supports("avx512vl") &&
+            __builtin_cpu_supports("avx512dq") &&
+            __builtin_cpu_supports("avx512vbmi2") &&
+            __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
+        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
+    }
+    return k;
+}
+#endif /* FP_SIMD */
+
+uint64_t sift__rep_fingerprint_scalar(const char *norm, size_t len)
+{
+    return norm ? fingerprint_scalar((const unsigned char *)norm, len) : 0;
+}
+
+bool sift__rep_fingerprint_simd(const char *norm, size_t len, uint64_t *fp)
+{
+#if FP_SIMD
+    if (norm != NULL && have_avx512()) {
+        *fp = fingerprint_avx512((const unsigned char *)norm, len);
+        return true;
+    }
+#endif
+    (void)norm, (void)len, (void)fp;
+    return false;
+}
+
+uint64_t sift_reputation_fingerprint(const char *norm, size_t len)
+{
+    if (norm == NULL)
+        return 0;
+#if FP_SIMD
+    if (have_avx512())
+        return fingerprint_avx512((const unsigned char *)norm, len);
+#endif
+    return fingerprint_scalar((const unsigned char *)norm, len);
 }

@@ -277,6 +277,11 @@ void sift__rep_write_end(struct sift_reputation *rep);
 
 /* Keys and fingerprints. */
 uint64_t sift__rep_key(const char *s, size_t len);
+/* The fingerprint's two ways (reputation_fingerprint.c), for tests:
+ * character by character, and by AVX-512 (false, *fp untouched, where the
+ * CPU has not got it). sift_reputation_fingerprint() picks one. */
+uint64_t sift__rep_fingerprint_scalar(const char *norm, size_t len);
+bool sift__rep_fingerprint_simd(const char *norm, size_t len, uint64_t *fp);
 uint64_t sift__rep_number_key(const struct sift_number *n);
 static inline uint64_t sift__rep_mix(uint64_t x)
 {

@@ -842,7 +842,10 @@ TEST_IMPL(reputation_campaign_search_matches_a_scan)
  * with splitmix64's finaliser, bit i set when more than half the hashes
  * have it, 0 under 20 characters, never 0 otherwise. Texts: random mixes
  * of ASCII, digits, spaces, links, 2- to 4-byte UTF-8, bad bytes and cut
- * sequences, every length from 0 to 300 bytes and some to 1,500.
+ * sequences, every length from 0 to 300 bytes and some to 4,500 (past the
+ * AVX-512 path's stack buffer); half of them well-formed UTF-8, which the
+ * AVX-512 path computes itself (it leaves the rest to the scalar loop).
+ * Both ways are compared, and the public function that picks one.
  */
 static uint64_t ref_mix(uint64_t x)
 {
@@ -909,6 +912,7 @@ static uint64_t ref_fingerprint(const unsigned char *p, size_t len)
 
 TEST_IMPL(reputation_fingerprint_matches_a_reference)
 {
+    /* the bad ones last: a well-formed text takes the first N_GOOD */
     static const char *const pieces[] = {"a",
                                          "b",
                                          "h",
@@ -936,31 +940,32 @@ TEST_IMPL(reputation_fingerprint_matches_a_reference)
                                          "\xe7\x89\xa9",
                                          "\xc3\xa9",
                                          "\xf0\x9f\x98\x80",
+                                         "!",
+                                         "%",
+                                         "\x01",
+                                         "\x7f",
                                          "\x80",
                                          "\xbf",
                                          "\xc3",
                                          "\xe3\x81",
                                          "\xf0\x9f",
                                          "\xff",
-                                         "\xf8",
-                                         "\x01",
-                                         "!",
-                                         "%",
-                                         "\x7f"};
-    enum { NP = sizeof(pieces) / sizeof(pieces[0]) };
+                                         "\xf8"};
+    enum { NP = sizeof(pieces) / sizeof(pieces[0]), N_GOOD = NP - 7 };
     uint64_t st = 7;
-    unsigned char buf[1600];
+    static unsigned char buf[4600];
     int bad = 0;
+    size_t n_simd = 0;
 
     for (int t = 0; t < 20000; t++) {
-        /* one text in eight is long: the fingerprint reads in chunks of
-         * 256 characters */
-        size_t n = 0, want_len = rng_next(&st) % (t % 8 ? 300 : 1500);
+        /* one text in eight is long */
+        size_t n = 0, want_len = rng_next(&st) % (t % 8 ? 300 : 4500);
         /* a bias per text: mostly ASCII, mostly multibyte, or mixed */
         unsigned bias = (unsigned)(rng_next(&st) % 3);
+        unsigned n_pieces = t % 2 ? NP : N_GOOD;
         while (n < want_len) {
             uint64_t r = rng_next(&st);
-            const char *piece = pieces[r % NP];
+            const char *piece = pieces[r % n_pieces];
             size_t k;
             if (bias == 0 && (r >> 8) % 2)
                 piece = pieces[(r >> 16) % 5];
@@ -973,14 +978,27 @@ TEST_IMPL(reputation_fingerprint_matches_a_reference)
             n += k;
         }
         for (size_t cut = n; cut + 8 > n && cut > 0; cut--) {
-            uint64_t got = sift_reputation_fingerprint((const char *)buf, cut),
-                     want = ref_fingerprint(buf, cut);
-            if (got != want && bad++ < 5)
-                fprintf(stderr,
-                        "# text %d (%zu bytes): %016llx, want %016llx\n", t,
-                        cut, (unsigned long long)got, (unsigned long long)want);
+            const char *text = (const char *)buf;
+            uint64_t want = ref_fingerprint(buf, cut), got[3];
+            got[0] = sift_reputation_fingerprint(text, cut);
+            got[1] = sift__rep_fingerprint_scalar(text, cut);
+            got[2] = want;
+            if (sift__rep_fingerprint_simd(text, cut, &got[2]))
+                n_simd++;
+            for (int w = 0; w < 3; w++)
+                if (got[w] != want && bad++ < 5)
+                    fprintf(stderr,
+                            "# text %d (%zu bytes), %s: %016llx, want "
+                            "%016llx\n",
+                            t, cut,
+                            w == 0   ? "picked"
+                            : w == 1 ? "scalar"
+                                     : "simd",
+                            (unsigned long long)got[w],
+                            (unsigned long long)want);
         }
     }
+    fprintf(stderr, "# %zu texts also through the AVX-512 path\n", n_simd);
     ASSERT_EQ(bad, 0);
     return 0;
 }
