@@ -132,16 +132,16 @@ static void counters_add(struct counters *ct, const uint64_t *a, int np)
 /* Bit i of the fingerprint: more than n_sh / 2 of the hashes had it. A
  * bit-sliced comparison of the 64 counters with n_sh / 2, from the top
  * plane down: count > t, lane by lane. Never 0 (0 means no fingerprint). */
-static uint64_t majority(const struct counters *ct, size_t n_sh)
+static uint64_t majority(const uint64_t *planes, int np, size_t n_sh)
 {
     uint64_t t = n_sh / 2, gt = 0, eq = ~0ull;
     /* no count is over n_sh: the planes above its top bit are empty */
     int top = 64 - __builtin_clzll((uint64_t)n_sh | 1);
 
-    for (int k = (top < PLANES ? top : PLANES) - 1; k >= 0; k--) {
+    for (int k = (top < np ? top : np) - 1; k >= 0; k--) {
         uint64_t tk = (t >> k) & 1 ? ~0ull : 0;
-        gt |= eq & ct->planes[k] & ~tk;
-        eq &= ~(ct->planes[k] ^ tk);
+        gt |= eq & planes[k] & ~tk;
+        eq &= ~(planes[k] ^ tk);
     }
     return gt ? gt : 1;
 }
@@ -189,7 +189,7 @@ static uint64_t fingerprint_scalar(const unsigned char *p, size_t len)
     ct.small[0] = s0, ct.small[1] = s1, ct.small[2] = s2;
     ct.small[3] = s3, ct.small[4] = s4;
     counters_flush(&ct);
-    return majority(&ct, n_sh);
+    return majority(ct.planes, PLANES, n_sh);
 }
 
 #if FP_SIMD
@@ -390,37 +390,51 @@ FP_TARGET static bool characters(const unsigned char *p, size_t len,
     return carry == 0;
 }
 
-/* One round of the sum across lanes: lane l gets lane l plus the lane
- * sel names, plane by plane with full adders; the carry out is a plane
- * more. */
-#define LANES_ADD(sel, pl, np)                                                 \
+/* Plane x of lane l plus plane x of the lane sel names, with carry c
+ * in and out: one full adder on every bit of the plane. */
+#define ADD_PLANE(x, sel, c)                                                   \
     do {                                                                       \
-        __m512i carry_ = _mm512_setzero_si512();                               \
-        for (int k_ = 0; k_ < (np); k_++) {                                    \
-            __m512i a_ = (pl)[k_], b_ = _mm512_permutexvar_epi64((sel), a_);   \
-            (pl)[k_] = _mm512_ternarylogic_epi64(a_, b_, carry_, 0x96);        \
-            carry_ = _mm512_ternarylogic_epi64(a_, b_, carry_, 0xe8);          \
-        }                                                                      \
-        (pl)[(np)++] = carry_;                                                 \
+        __m512i y_ = _mm512_permutexvar_epi64((sel), (x));                     \
+        __m512i sum_ = _mm512_ternarylogic_epi64((x), y_, (c), 0x96);          \
+        (c) = _mm512_ternarylogic_epi64((x), y_, (c), 0xe8); /* majority */    \
+        (x) = sum_;                                                            \
     } while (0)
 
 /* Eight sets of small planes (five planes each, counts up to 31) summed
- * lane into lane, 8 -> 4 -> 2 -> 1 (a plane more each round), then added
- * to ct (step 3). */
-FP_TARGET static inline void counters_add_lanes(struct counters *ct, __m512i s0,
-                                                __m512i s1, __m512i s2,
-                                                __m512i s3, __m512i s4)
+ * lane into lane, 8 -> 4 -> 2 -> 1 (a plane more each round): out[0..7]
+ * are the eight planes of the sums (step 3). Written out plane by plane
+ * so that every plane stays in a register. */
+FP_TARGET static inline void lanes_sum(__m512i s0, __m512i s1, __m512i s2,
+                                       __m512i s3, __m512i s4, uint64_t *out)
 {
-    __m512i pl[8] = {s0, s1, s2, s3, s4};
-    uint64_t sum[8];
-    int np = 5;
+    const __m512i r1 = _mm512_set_epi64(7, 6, 5, 4, 7, 6, 5, 4),
+                  r2 = _mm512_set_epi64(3, 2, 3, 2, 3, 2, 3, 2),
+                  r3 = _mm512_set1_epi64(1);
+    __m512i s5 = _mm512_setzero_si512(), s6 = s5, s7 = s5;
 
-    LANES_ADD(_mm512_set_epi64(7, 6, 5, 4, 7, 6, 5, 4), pl, np);
-    LANES_ADD(_mm512_set_epi64(3, 2, 3, 2, 3, 2, 3, 2), pl, np);
-    LANES_ADD(_mm512_set1_epi64(1), pl, np);
-    for (int k = 0; k < np; k++)
-        sum[k] = (uint64_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(pl[k]));
-    counters_add(ct, sum, np);
+    ADD_PLANE(s0, r1, s5);
+    ADD_PLANE(s1, r1, s5);
+    ADD_PLANE(s2, r1, s5);
+    ADD_PLANE(s3, r1, s5);
+    ADD_PLANE(s4, r1, s5);
+    ADD_PLANE(s0, r2, s6);
+    ADD_PLANE(s1, r2, s6);
+    ADD_PLANE(s2, r2, s6);
+    ADD_PLANE(s3, r2, s6);
+    ADD_PLANE(s4, r2, s6);
+    ADD_PLANE(s5, r2, s6);
+    ADD_PLANE(s0, r3, s7);
+    ADD_PLANE(s1, r3, s7);
+    ADD_PLANE(s2, r3, s7);
+    ADD_PLANE(s3, r3, s7);
+    ADD_PLANE(s4, r3, s7);
+    ADD_PLANE(s5, r3, s7);
+    ADD_PLANE(s6, r3, s7);
+#define LANE0(v) ((uint64_t)_mm_cvtsi128_si64(_mm512_castsi512_si128(v)))
+    out[0] = LANE0(s0), out[1] = LANE0(s1), out[2] = LANE0(s2);
+    out[3] = LANE0(s3), out[4] = LANE0(s4), out[5] = LANE0(s5);
+    out[6] = LANE0(s6), out[7] = LANE0(s7);
+#undef LANE0
 }
 
 FP_TARGET static uint64_t fingerprint_avx512(const unsigned char *p, size_t len)
@@ -434,6 +448,8 @@ FP_TARGET static uint64_t fingerprint_avx512(const unsigned char *p, size_t len)
     const __m512i k1 = _mm512_set1_epi64((long long)0xbf58476d1ce4e5b9ull),
                   k2 = _mm512_set1_epi64((long long)0x94d049bb133111ebull);
     unsigned pending = 0;
+    uint64_t sum[8];
+    bool wide = false; /* more than 31 vectors: the sums go into ct */
 
     if (len > STACK_BYTES) {
         buf = sift_malloc((len + 64) * sizeof(*buf));
@@ -451,7 +467,6 @@ FP_TARGET static uint64_t fingerprint_avx512(const unsigned char *p, size_t len)
     if (f.n < MIN_CHARS)
         goto out;
     n_sh = f.n - 2;
-    memset(&ct, 0, sizeof(ct));
     for (size_t i = 0; i < n_sh; i += 8) {
         __m512i a = _mm512_cvtepu32_epi64(
                     _mm256_loadu_si256((const __m256i *)(buf + i))),
@@ -480,13 +495,22 @@ FP_TARGET static uint64_t fingerprint_avx512(const unsigned char *p, size_t len)
         s3 = _mm512_xor_si512(s3, c2);
         s4 = _mm512_xor_si512(s4, c3);
         if (++pending == 31) {
-            counters_add_lanes(&ct, s0, s1, s2, s3, s4);
+            if (!wide)
+                memset(&ct, 0, sizeof(ct));
+            wide = true;
+            lanes_sum(s0, s1, s2, s3, s4, sum);
+            counters_add(&ct, sum, 8);
             s0 = s1 = s2 = s3 = s4 = _mm512_setzero_si512();
             pending = 0;
         }
     }
-    counters_add_lanes(&ct, s0, s1, s2, s3, s4);
-    fp = majority(&ct, n_sh);
+    lanes_sum(s0, s1, s2, s3, s4, sum);
+    if (!wide) { /* up to 248 shingles: the eight planes are the counts */
+        fp = majority(sum, 8, n_sh);
+        goto out;
+    }
+    counters_add(&ct, sum, 8);
+    fp = majority(ct.planes, PLANES, n_sh);
 out:
     if (buf != stack_buf)
         sift_free(buf);
