@@ -205,13 +205,13 @@ static uint64_t fingerprint_scalar(const unsigned char *p, size_t len)
  *      continuation bytes their lead bytes announce (a mismatch anywhere:
  *      the scalar loop, which reads bad bytes as themselves); links found
  *      by comparing four shifted copies of the block with "http" and
- *      "www.", confirmed by is_link() and their bytes dropped; each start
- *      byte and the three after it gathered (VPCOMPRESSB) and decoded,
- *      sixteen code points a vector.
- *   2. fold16(): spaces out (VPCOMPRESSD), digits to '#' and a digit
- *      dropped when the character before it, spaces skipped, is a digit
- *      or '#' (which is what "the last character kept is '#'" comes to),
- *      the characters kept appended to buf.
+ *      "www.", confirmed by is_link() and their bytes dropped.
+ *   2. On the same 64-bit masks: spaces dropped, digits read '#' and a
+ *      digit dropped when the character before it, spaces skipped, is a
+ *      digit or '#' (which is what "the last character kept is '#'"
+ *      comes to; PEXT/PDEP put the rule on the characters in order).
+ *      Each character kept then gathered with the three bytes after it
+ *      (VPCOMPRESSB) and decoded, sixteen code points a vector, onto buf.
  *   3. Eight shingles a vector: the three code points, splitmix64's
  *      finaliser (VPMULLQ), and the bit-sliced counters of struct
  *      counters, eight sets side by side, added to the scalar ones every
@@ -229,51 +229,16 @@ static inline uint64_t below(ptrdiff_t n)
     return n <= 0 ? 0 : n >= 64 ? ~0ull : (1ull << n) - 1;
 }
 
-/* Characters in order, spaces out and digit runs folded (step 2). */
+/* The characters kept, in order (steps 1 and 2). */
 struct fold {
     uint32_t *out;
     size_t n;
-    uint32_t last; /* the last character that was not a space, or 0 */
+    uint64_t after_hash; /* 1: the last character kept is '#' */
 };
 
-FP_TARGET static inline void fold16(struct fold *f, __m512i v, __mmask16 valid)
-{
-    const __m512i zero = _mm512_setzero_si512();
-    __mmask16 sp, keep, dig, after, drop;
-    __m512i w, prev;
-    unsigned nw;
-
-    sp = _mm512_cmpeq_epi32_mask(v, _mm512_set1_epi32(' ')) |
-         _mm512_cmplt_epu32_mask(_mm512_sub_epi32(v, _mm512_set1_epi32('\t')),
-                                 _mm512_set1_epi32(2)) |
-         _mm512_cmpeq_epi32_mask(v, _mm512_set1_epi32('\r')) |
-         _mm512_cmpeq_epi32_mask(v, _mm512_set1_epi32(0x3000));
-    keep = valid & (__mmask16)~sp;
-    nw = (unsigned)__builtin_popcount(keep);
-    if (nw == 0)
-        return;
-    w = _mm512_maskz_compress_epi32(keep, v);
-    /* lane l's predecessor: lane l - 1, or the last of the block before */
-    prev = _mm512_alignr_epi32(w, _mm512_set1_epi32((int)f->last), 15);
-    dig = _mm512_cmplt_epu32_mask(_mm512_sub_epi32(w, _mm512_set1_epi32('0')),
-                                  _mm512_set1_epi32(10));
-    after =
-        _mm512_cmplt_epu32_mask(_mm512_sub_epi32(prev, _mm512_set1_epi32('0')),
-                                _mm512_set1_epi32(10)) |
-        _mm512_cmpeq_epi32_mask(prev, _mm512_set1_epi32('#'));
-    w = _mm512_mask_mov_epi32(w, dig, _mm512_set1_epi32('#'));
-    f->last = (uint32_t)_mm_cvtsi128_si32(_mm512_castsi512_si128(
-        _mm512_permutexvar_epi32(_mm512_set1_epi32((int)nw - 1), w)));
-    drop = dig & after;
-    keep = (__mmask16)((1u << nw) - 1) & (__mmask16)~drop;
-    _mm512_storeu_si512(f->out + f->n, _mm512_maskz_compress_epi32(keep, w));
-    f->n += (size_t)__builtin_popcount(keep);
-    (void)zero;
-}
-
-/* Decode the (at most 64) characters whose first bytes are in k0, the
- * bytes after them in k1..k3 (step 1), sixteen at a time; lanes in link
- * (a mask over the characters) read as one whole link. */
+/* Decode the n (at most 64) characters whose first bytes are in k0, the
+ * bytes after them in k1..k3, sixteen at a time, onto f->out; lanes in
+ * link (a mask over the characters) read as one whole link. */
 FP_TARGET static inline void decode(struct fold *f, __m512i k0, __m512i k1,
                                     __m512i k2, __m512i k3, unsigned n,
                                     uint64_t link)
@@ -304,13 +269,14 @@ FP_TARGET static inline void decode(struct fold *f, __m512i k0, __m512i k1,
         if (link != 0)
             x = _mm512_mask_mov_epi32(x, (__mmask16)(link >> g),
                                       _mm512_set1_epi32((int)LINK_CHAR));
-        fold16(f, x, (__mmask16)below((ptrdiff_t)n - (ptrdiff_t)g));
+        _mm512_storeu_si512(f->out + f->n + g, x);
         /* the next sixteen bytes down */
         k0 = _mm512_alignr_epi32(zero, k0, 4);
         k1 = _mm512_alignr_epi32(zero, k1, 4);
         k2 = _mm512_alignr_epi32(zero, k2, 4);
         k3 = _mm512_alignr_epi32(zero, k3, 4);
     }
+    f->n += n;
 }
 
 FP_TARGET static inline __mmask64 eq8(__m512i v, char c)
@@ -325,12 +291,13 @@ FP_TARGET static bool characters(const unsigned char *p, size_t len,
 {
     uint64_t carry = 0;  /* continuation bytes due in the next block */
     size_t span_end = 0; /* a link runs up to here */
-    /* a copy in registers: stores into f->out could alias f->last */
+    /* a copy in registers: stores into f->out could alias f->n */
     struct fold fs = *out, *f = &fs;
 
     for (size_t o = 0; o < len; o += 64) {
         ptrdiff_t rem = (ptrdiff_t)(len - o);
         uint64_t v0 = below(rem), lead, cont, m2, m3, m4, cand, link = 0;
+        uint64_t sp, dig, hash, dig_c, hash_c, drop_c;
         __m512i b0 = _mm512_maskz_loadu_epi8(v0, p + o),
                 b1 = _mm512_maskz_loadu_epi8(below(rem - 1), p + o + 1),
                 b2 = _mm512_maskz_loadu_epi8(below(rem - 2), p + o + 2),
@@ -367,17 +334,37 @@ FP_TARGET static bool characters(const unsigned char *p, size_t len,
             span_end = e;
         }
 
+        /* Spaces out: ' ', '\t', '\n', '\r' and U+3000 (e3 80 80). */
+        sp = eq8(b0, ' ') | eq8(b0, '\t') | eq8(b0, '\n') | eq8(b0, '\r') |
+             (eq8(b0, (char)0xe3) & eq8(b1, (char)0x80) & eq8(b2, (char)0x80));
+        lead &= ~sp;
+        /* A digit reads '#' and is dropped after a digit or '#': the rule
+         * on the characters in order, so on the start bytes gathered
+         * (pext) and back (pdep). */
+        dig = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(b0, _mm512_set1_epi8('0')),
+                                     _mm512_set1_epi8(10)) &
+              lead;
+        hash = dig | (eq8(b0, '#') & lead);
         n = (unsigned)__builtin_popcountll(lead);
         if (n == 0)
             continue;
-        if (m2 == 0 && link == 0) {
-            /* ASCII (and stray bytes below 0xc0): a byte is a character */
+        dig_c = _pext_u64(dig, lead);
+        hash_c = _pext_u64(hash, lead);
+        drop_c = dig_c & (hash_c << 1 | f->after_hash);
+        f->after_hash = hash_c >> (n - 1) & 1;
+        lead &= ~_pdep_u64(drop_c, lead);
+        b0 = _mm512_mask_mov_epi8(b0, dig, _mm512_set1_epi8('#'));
+        n = (unsigned)__builtin_popcountll(lead);
+        if ((m2 & lead) == 0 && link == 0) {
+            /* one byte a character */
             __m512i k0 = _mm512_maskz_compress_epi8(lead, b0);
             for (unsigned g = 0; g < n; g += 16) {
-                fold16(f, _mm512_cvtepu8_epi32(_mm512_castsi512_si128(k0)),
-                       (__mmask16)below((ptrdiff_t)n - (ptrdiff_t)g));
+                _mm512_storeu_si512(
+                    f->out + f->n + g,
+                    _mm512_cvtepu8_epi32(_mm512_castsi512_si128(k0)));
                 k0 = _mm512_alignr_epi32(_mm512_setzero_si512(), k0, 4);
             }
+            f->n += n;
             continue;
         }
         decode(f, _mm512_maskz_compress_epi8(lead, b0),
@@ -458,7 +445,7 @@ FP_TARGET static uint64_t fingerprint_avx512(const unsigned char *p, size_t len)
     }
     f.out = buf;
     f.n = 0;
-    f.last = 0;
+    f.after_hash = 0;
     if (!characters(p, len, &f)) {
         fp = fingerprint_scalar(p, len);
         goto out;
