@@ -35,7 +35,15 @@
 #include <time.h>
 
 #include "reputation_int.h"
+#include "util/cpu.h"
 #include "util/util.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define CAMP_SIMD 1
+#include <immintrin.h>
+#else
+#define CAMP_SIMD 0
+#endif
 
 #define MAX_CANDIDATES (1u << 18)
 #define BUCKETS_ALL    ((size_t)BANDS << BAND_BITS)
@@ -459,21 +467,71 @@ static inline void consider(const struct formed_index *fi, uint64_t s,
     }
 }
 
+/* The four runs of fingerprints, one after another: each within distance
+ * is considered. */
+__attribute__((target_clones("popcnt", "default"))) static long
+runs_scalar(const struct formed_index *fi, const uint64_t *arr,
+            const struct fbucket *h, uint64_t fp, unsigned distance, bool *bad)
+{
+    unsigned best_d = 65;
+    uint64_t best_fp = 0;
+    long best = -1;
+
+    for (int b = 0; b < BANDS; b++) {
+        const uint64_t *s = arr + h[b].off;
+        for (uint32_t j = 0; j < h[b].n; j++) {
+            unsigned d = (unsigned)__builtin_popcountll(s[j] ^ fp);
+            if (__builtin_expect(d <= distance, 0))
+                consider(fi, s[j], d, &best, &best_d, &best_fp, bad);
+        }
+    }
+    return best;
+}
+
+#if CAMP_SIMD
+/* The same, eight fingerprints a vector (VPOPCNTQ), no branch per
+ * fingerprint: inside a check the loop above cost about 100 ns more. */
+__attribute__((target("avx512f,avx512vpopcntdq,popcnt"))) static long
+runs_avx512(const struct formed_index *fi, const uint64_t *arr,
+            const struct fbucket *h, uint64_t fp, unsigned distance, bool *bad)
+{
+    const __m512i q = _mm512_set1_epi64((long long)fp),
+                  lim = _mm512_set1_epi64((long long)distance);
+    unsigned best_d = 65;
+    uint64_t best_fp = 0;
+    long best = -1;
+
+    for (int b = 0; b < BANDS; b++) {
+        const uint64_t *s = arr + h[b].off;
+        for (uint32_t j = 0; j < h[b].n; j += 8) {
+            uint32_t left = h[b].n - j;
+            __mmask8 m = left >= 8 ? 0xff : (__mmask8)((1u << left) - 1);
+            __m512i d = _mm512_popcnt_epi64(
+                _mm512_xor_si512(_mm512_maskz_loadu_epi64(m, s + j), q));
+            __mmask8 hit = _mm512_mask_cmple_epu64_mask(m, d, lim);
+            while (__builtin_expect(hit != 0, 0)) {
+                uint64_t x = s[j + (uint32_t)__builtin_ctz(hit)];
+                consider(fi, x, (unsigned)__builtin_popcountll(x ^ fp), &best,
+                         &best_d, &best_fp, bad);
+                hit &= (__mmask8)(hit - 1);
+            }
+        }
+    }
+    return best;
+}
+#endif
+
 /*
  * Formed campaigns only (the check): the bucket of each band's value,
  * whose fingerprints are those with that band within one bit. The four
  * headers are read together, then the four runs (every cache line
  * prefetched), then each run is tested in order.
  */
-__attribute__((target_clones("popcnt", "default"))) static long
-formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance,
-            bool *bad)
+static long formed_find(const struct campaign_index *ci, uint64_t fp,
+                        unsigned distance, bool *bad)
 {
     const struct formed_index *fi = RD(ci->formed);
     struct fbucket h[BANDS];
-    unsigned best_d = 65;
-    uint64_t best_fp = 0;
-    long best = -1;
     size_t cap;
     const uint64_t *arr;
 
@@ -495,15 +553,11 @@ formed_find(const struct campaign_index *ci, uint64_t fp, unsigned distance,
     for (int b = 0; b < BANDS; b++)
         for (uint32_t j = 0; j < h[b].n; j += 8)
             __builtin_prefetch(arr + h[b].off + j);
-    for (int b = 0; b < BANDS; b++) {
-        const uint64_t *s = arr + h[b].off;
-        for (uint32_t j = 0; j < h[b].n; j++) {
-            unsigned d = (unsigned)__builtin_popcountll(s[j] ^ fp);
-            if (__builtin_expect(d <= distance, 0))
-                consider(fi, s[j], d, &best, &best_d, &best_fp, bad);
-        }
-    }
-    return best;
+#if CAMP_SIMD
+    if (sift__cpu_features() & SIFT__CPU_AVX512_POPCNT)
+        return runs_avx512(fi, arr, h, fp, distance, bad);
+#endif
+    return runs_scalar(fi, arr, h, fp, distance, bad);
 }
 
 void sift__rep_camps_prefetch(const struct campaign_index *ci, uint64_t fp)

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "reputation_int.h"
+#include "util/cpu.h"
 #include "util/util.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -504,23 +505,6 @@ out:
     return fp;
 }
 
-static bool have_avx512(void)
-{
-    static int known = -1; /* a benign race: every thread finds the same */
-    int k = __atomic_load_n(&known, __ATOMIC_RELAXED);
-
-    if (k < 0) {
-        __builtin_cpu_init();
-        k = __builtin_cpu_supports("avx512f") &&
-            __builtin_cpu_supports("avx512bw") &&
-            __builtin_cpu_supports("avx512vl") &&
-            __builtin_cpu_supports("avx512dq") &&
-            __builtin_cpu_supports("avx512vbmi2") &&
-            __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("popcnt");
-        __atomic_store_n(&known, k, __ATOMIC_RELAXED);
-    }
-    return k;
-}
 #endif /* FP_SIMD */
 
 uint64_t sift__rep_fingerprint_scalar(const char *norm, size_t len)
@@ -531,7 +515,7 @@ uint64_t sift__rep_fingerprint_scalar(const char *norm, size_t len)
 bool sift__rep_fingerprint_simd(const char *norm, size_t len, uint64_t *fp)
 {
 #if FP_SIMD
-    if (norm != NULL && have_avx512()) {
+    if (norm != NULL && (sift__cpu_features() & SIFT__CPU_AVX512_TEXT)) {
         *fp = fingerprint_avx512((const unsigned char *)norm, len);
         return true;
     }
@@ -545,7 +529,7 @@ uint64_t sift_reputation_fingerprint(const char *norm, size_t len)
     if (norm == NULL)
         return 0;
 #if FP_SIMD
-    if (have_avx512())
+    if ((sift__cpu_features() & SIFT__CPU_AVX512_TEXT))
         return fingerprint_avx512((const unsigned char *)norm, len);
 #endif
     return fingerprint_scalar((const unsigned char *)norm, len);

@@ -18,6 +18,7 @@
 #include "callsift.h"
 #include "callsift/reputation.h"
 #include "reputation/reputation_int.h"
+#include "util/cpu.h"
 #include "util/readers.h"
 #include "test.h"
 
@@ -710,14 +711,19 @@ static int search_vs_scan(struct sift_reputation *rep, const uint64_t *fps,
                 want_d = d;
             }
         }
-        sift_reputation_assess(rep, NULL, NULL, NULL, fp, NOW, &f);
-        if (f.campaign != want && bad++ < 5)
-            fprintf(stderr,
-                    "# distance %d, %d formed, query %d: campaign %lld, a "
-                    "scan finds %lld (%d bits)\n",
-                    distance, n_formed, q, (long long)f.campaign,
-                    (long long)want, want_d);
+        /* with the CPU's vector instructions, then without */
+        for (int vec = 1; vec >= 0; vec--) {
+            sift__cpu_limit(vec ? ~0u : 0);
+            sift_reputation_assess(rep, NULL, NULL, NULL, fp, NOW, &f);
+            if (f.campaign != want && bad++ < 5)
+                fprintf(stderr,
+                        "# distance %d, %d formed, query %d%s: campaign "
+                        "%lld, a scan finds %lld (%d bits)\n",
+                        distance, n_formed, q, vec ? "" : " (no vectors)",
+                        (long long)f.campaign, (long long)want, want_d);
+        }
     }
+    sift__cpu_limit(~0u);
     return bad;
 }
 
