@@ -16,6 +16,11 @@
  * unrelated spam full of phone numbers came within 6 bits of each other in the
  * SMS Spam Collection; with it, pairs within 10 bits there are variants of one
  * message.
+ *
+ * Two ways to the same value: fingerprint_scalar(), a character at a time,
+ * on any machine and any bytes; and, on x86-64 CPUs with AVX-512, a block
+ * at a time (the AVX-512 section below). sift_reputation_fingerprint()
+ * picks one per call (util/cpu.h).
  */
 #include <stddef.h>
 #include <string.h>
@@ -215,8 +220,9 @@ static uint64_t fingerprint_scalar(const unsigned char *p, size_t len)
  *      (VPCOMPRESSB) and decoded, sixteen code points a vector, onto buf.
  *   3. Eight shingles a vector: the three code points, splitmix64's
  *      finaliser (VPMULLQ), and the bit-sliced counters of struct
- *      counters, eight sets side by side, added to the scalar ones every
- *      31 vectors and at the end.
+ *      counters, eight sets side by side, summed across the lanes
+ *      (lanes_sum()) at the end: up to 248 shingles the sums are the
+ *      counts; past that, every 31 vectors they go into struct counters.
  */
 #define FP_TARGET                                                              \
     __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vbmi2,"    \
@@ -292,7 +298,8 @@ FP_TARGET static bool characters(const unsigned char *p, size_t len,
 {
     uint64_t carry = 0;  /* continuation bytes due in the next block */
     size_t span_end = 0; /* a link runs up to here */
-    /* a copy in registers: stores into f->out could alias f->n */
+    /* a local copy, so that its fields stay in registers across the
+     * stores into f->out */
     struct fold fs = *out, *f = &fs;
 
     for (size_t o = 0; o < len; o += 64) {
