@@ -69,6 +69,16 @@ static bool is_link(const unsigned char *p, const unsigned char *end)
            memcmp(p, "www.", 4) == 0;
 }
 
+/* Past the link that starts at p: it runs to the next space, control or
+ * non-ASCII byte, and reads as one character. */
+static const unsigned char *link_end(const unsigned char *p,
+                                     const unsigned char *end)
+{
+    while (p<end && * p> ' ' && *p < 0x80)
+        p++;
+    return p;
+}
+
 /*
  * 64 counters, bit-sliced: plane k holds bit k of every counter. Hashes
  * go first into five small planes (a half-adder chain, 9 word operations
@@ -83,23 +93,8 @@ struct counters {
     unsigned pending;
 };
 
-static __attribute__((noinline)) void counters_flush(struct counters *ct)
-{
-    uint64_t carry = 0;
-
-    for (int k = 0; k < PLANES; k++) {
-        uint64_t a = k < 5 ? ct->small[k] : 0, x = ct->planes[k];
-        if (k >= 5 && carry == 0)
-            break;
-        ct->planes[k] = x ^ a ^ carry;
-        carry = (x & a) | (carry & (x ^ a));
-    }
-    memset(ct->small, 0, sizeof(ct->small));
-    ct->pending = 0;
-}
-
-#if FP_SIMD
-/* Add a bit-sliced number of np planes (np <= PLANES) to ct's planes. */
+/* Add a bit-sliced number of np planes (np <= PLANES) to ct's planes: a
+ * ripple of full adders, stopping once the carry is spent. */
 static void counters_add(struct counters *ct, const uint64_t *a, int np)
 {
     uint64_t carry = 0;
@@ -112,7 +107,14 @@ static void counters_add(struct counters *ct, const uint64_t *a, int np)
         carry = (x & y) | (carry & (x ^ y));
     }
 }
-#endif
+
+/* The small planes into the wide ones, and the small ones cleared. */
+static __attribute__((noinline)) void counters_flush(struct counters *ct)
+{
+    counters_add(ct, ct->small, 5);
+    memset(ct->small, 0, sizeof(ct->small));
+    ct->pending = 0;
+}
 
 /* The same with the small planes in registers (the fingerprint's loop):
  * ct->small is only written back to fold it, every 31 hashes. */
@@ -167,8 +169,7 @@ static uint64_t fingerprint_scalar(const unsigned char *p, size_t len)
         uint64_t h;
         if ((*p == 'h' || *p == 'w') && is_link(p, end)) {
             /* A link reads as one character: campaigns rotate domains. */
-            while (p<end && * p> ' ' && *p < 0x80)
-                p++;
+            p = link_end(p, end);
             c = LINK_CHAR;
         } else {
             c = next_cp(&p, end);
@@ -328,13 +329,12 @@ FP_TARGET static bool characters(const unsigned char *p, size_t len,
                (eq8(b0, 'w') & eq8(b1, 'w') & eq8(b2, 'w') & eq8(b3, '.'));
         cand &= lead;
         while (cand != 0) {
-            size_t q = o + (size_t)__builtin_ctzll(cand), e = q + 1;
+            size_t q = o + (size_t)__builtin_ctzll(cand), e;
             if (!is_link(p + q, p + len)) {
                 cand &= cand - 1;
                 continue;
             }
-            while (e < len && p[e] > ' ' && p[e] < 0x80)
-                e++;
+            e = (size_t)(link_end(p + q, p + len) - p);
             link |= 1ull << (q - o);
             lead &=
                 ~(below((ptrdiff_t)(e - o)) & ~below((ptrdiff_t)(q - o) + 1));
