@@ -533,11 +533,9 @@ bool sift__rep_fingerprint_simd(const char *norm, size_t len, uint64_t *fp)
 
 uint64_t sift_reputation_fingerprint(const char *norm, size_t len)
 {
-    if (norm == NULL)
-        return 0;
-#if FP_SIMD
-    if ((sift__cpu_features() & SIFT__CPU_AVX512_TEXT))
-        return fingerprint_avx512((const unsigned char *)norm, len);
-#endif
-    return fingerprint_scalar((const unsigned char *)norm, len);
+    uint64_t fp;
+
+    if (sift__rep_fingerprint_simd(norm, len, &fp))
+        return fp;
+    return sift__rep_fingerprint_scalar(norm, len);
 }
