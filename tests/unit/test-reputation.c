@@ -800,6 +800,37 @@ TEST_IMPL(reputation_cluster_search_matches_a_scan)
         sift_reputation_free(rep);
     }
     ASSERT_EQ(bad, 0);
+
+    /* The search stops after the query's own band values when the best
+     * found there is within 3 bits (every cluster that near is on those
+     * chains). At 4 bits it must go on: here the older of two clusters 4
+     * bits away shares no band value with the query (one bit off in each
+     * band) and the newer shares three, so only the one-bit probes find
+     * the one a scan picks. */
+    {
+        struct sift_reputation *rep = rep_at_distance(7);
+        const uint64_t q = 0x0123456789abcdefull;
+        const uint64_t spread = q ^ (1ull << 3 | 1ull << 19 | 1ull << 35 |
+                                     1ull << 51); /* one bit in each band */
+        const uint64_t packed = q ^ 0xf0ull;      /* four bits in one band */
+        int64_t id = 0;
+        bool formed = false, torn = false;
+        long older;
+
+        ASSERT_EQ(sift_reputation_add_message(rep, "+817011110000", spread,
+                                              NULL, NOW, &id, &formed, NULL),
+                  SIFT_OK);
+        ASSERT_EQ(sift_reputation_add_message(rep, "+817011110001", packed,
+                                              NULL, NOW, &id, &formed, NULL),
+                  SIFT_OK);
+        ASSERT_EQ(rep->camps.n, 2); /* 8 bits apart: two clusters */
+        older = rep->camps.c[0].fp == spread ? 0 : 1;
+        ASSERT_EQ(sift__rep_camps_find(&rep->camps, q, 7, false, &torn), older);
+        /* the same text: found on its own band values */
+        ASSERT_EQ(sift__rep_camps_find(&rep->camps, packed, 7, false, &torn),
+                  1 - older);
+        sift_reputation_free(rep);
+    }
     return 0;
 }
 
