@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "callsift.h"
+#include "callsift/record.h"
 #include "callsift/reputation.h"
 #include "callsift/store.h"
 
@@ -123,6 +124,23 @@ void sift_cli_record_close(struct sift_cli_record *rc, struct sift_engine *eng);
  * sift_record_event() (record.h), errors printed. */
 int sift_cli_record(struct sift_cli_record *rc, const struct sift_event *ev,
                     const struct sift_verdict *v);
+
+/*
+ * `check --batch --db`'s writer (cli_writer.c): a thread that owns rc's
+ * store from start to finish, writes each group of prepared and indexed
+ * records (record.h) in one transaction, then prints the group's lines.
+ * put() hands over recs (n of them, malloc'd; released and freed by the
+ * writer) and lines (malloc'd, len bytes; freed), waiting while the group
+ * before is written; it returns the worst exit status so far. finish()
+ * writes what is pending, stops the thread and returns the worst status.
+ * Errors are printed when they happen.
+ */
+struct sift_cli_writer;
+int sift_cli_writer_start(struct sift_cli_writer **out,
+                          struct sift_cli_record *rc);
+int sift_cli_writer_put(struct sift_cli_writer *w, struct sift_record *recs,
+                        size_t n, char *lines, size_t len);
+int sift_cli_writer_finish(struct sift_cli_writer *w);
 
 /* The value after argv[*i] (advancing *i), or NULL with a message. */
 const char *sift_cli_arg(int argc, char **argv, int *i, const char *cmd);

@@ -191,19 +191,24 @@ static void print_error_line(FILE *out, const struct sift_err *err,
 /*
  * With --db the events are logged in groups: one store transaction (one
  * fsync) for the events read while more input was ready, at most
- * GROUP_MAX, instead of one per event. A group's verdict lines are held
- * until its transaction is committed, so a printed verdict's event is in
- * the store; a program that writes one event and waits for its verdict
- * gets it at once (the group closes when nothing more is ready).
+ * GROUP_MAX, instead of one per event. Each event goes into the index at
+ * once (sift_record_index: the next check sees it); the group's records
+ * and verdict lines go to the writer thread (cli_writer.c), which commits
+ * them and only then prints the lines, so a printed verdict's event is in
+ * the store, while this thread checks the next group. A program that
+ * writes one event and waits for its verdict gets it at once (the group
+ * closes when nothing more is ready).
  */
 #define GROUP_MAX 1024
 
 struct group {
     struct sift_cli_record *record; /* NULL: no store, no groups */
-    FILE *out;                      /* the held lines, or stdout */
+    struct sift_cli_writer *writer;
+    FILE *out; /* the held lines, or stdout */
     char *buf;
     size_t size, n;
-    bool tried, in_txn; /* the transaction asked for, and opened */
+    struct sift_record *recs; /* the group's logged events, n_recs */
+    size_t n_recs;
 };
 
 /* The exit status that says more of two. */
@@ -218,11 +223,20 @@ static int group_open(struct group *g)
         g->out = stdout;
         return 0;
     }
+    g->recs = malloc(GROUP_MAX * sizeof(*g->recs));
+    if (g->recs == NULL)
+        return -1;
     g->out = open_memstream(&g->buf, &g->size);
-    return g->out == NULL ? -1 : 0;
+    if (g->out == NULL) {
+        free(g->recs);
+        g->recs = NULL;
+        return -1;
+    }
+    return 0;
 }
 
-/* Commit the group's events, then print its lines. */
+/* Hand the group's records and lines to the writer, which commits the
+ * records, then prints the lines. */
 static int group_close(struct group *g)
 {
     int status = SIFT_EXIT_OK;
@@ -233,22 +247,15 @@ static int group_close(struct group *g)
     }
     if (g->out == NULL) /* the group could not be opened: nothing held */
         return SIFT_EXIT_INTERNAL;
-    if (g->in_txn) {
-        struct sift_err err = {0};
-        if (sift_store_batch_commit(g->record->st, &err) != SIFT_OK) {
-            fprintf(stderr, "callsift check: logging %zu events: %s\n", g->n,
-                    err.msg);
-            status = SIFT_EXIT_INTERNAL;
-        }
-        g->in_txn = false;
-    }
-    g->tried = false;
-    if (fclose(g->out) != 0 || fwrite(g->buf, 1, g->size, stdout) != g->size ||
-        fflush(stdout) != 0)
+    if (fclose(g->out) != 0) {
         status = SIFT_EXIT_INTERNAL;
-    free(g->buf);
+        g->size = 0;
+    }
+    status = worst(status, sift_cli_writer_put(g->writer, g->recs, g->n_recs,
+                                               g->buf, g->size));
     g->buf = NULL;
-    g->size = g->n = 0;
+    g->recs = NULL;
+    g->size = g->n = g->n_recs = 0;
     g->out = NULL;
     return status;
 }
@@ -261,16 +268,22 @@ static int group_next(struct group *g)
     return group_open(g) == 0 ? status : SIFT_EXIT_INTERNAL;
 }
 
-/* Log one checked event in the group's transaction (opened with the
- * group's first event; without one, the event commits alone). */
+/* Log one checked event: into the index now, into the group's records
+ * for the writer. */
 static int group_record(struct group *g, const struct sift_event *ev,
                         const struct sift_verdict *v)
 {
-    if (!g->tried) {
-        g->tried = true;
-        g->in_txn = sift_store_batch_begin(g->record->st, NULL) == SIFT_OK;
+    struct sift_record *rec = &g->recs[g->n_recs];
+    struct sift_err err = {0};
+
+    if (sift_record_prepare(rec, ev, v, -1, &err) != SIFT_OK ||
+        sift_record_index(g->record->rep, rec, ev, &err) != SIFT_OK) {
+        sift_record_release(rec);
+        fprintf(stderr, "callsift check: logging the call: %s\n", err.msg);
+        return SIFT_EXIT_INTERNAL;
     }
-    return sift_cli_record(g->record, ev, v);
+    g->n_recs++;
+    return SIFT_EXIT_OK;
 }
 
 static int run_batch(const struct sift_engine *eng,
@@ -285,7 +298,13 @@ static int run_batch(const struct sift_engine *eng,
     if (v == NULL)
         return SIFT_EXIT_INTERNAL;
     sift_cli_lines_init(&in, 0, BATCH_LINE_MAX);
+    if (record != NULL &&
+        sift_cli_writer_start(&g.writer, record) != SIFT_EXIT_OK) {
+        free(v);
+        return SIFT_EXIT_INTERNAL;
+    }
     if (group_open(&g) != 0) {
+        sift_cli_writer_finish(g.writer);
         free(v);
         return SIFT_EXIT_INTERNAL;
     }
@@ -351,6 +370,7 @@ static int run_batch(const struct sift_engine *eng,
         g.n++;
     }
     status = worst(status, group_close(&g));
+    status = worst(status, sift_cli_writer_finish(g.writer));
     sift_cli_lines_release(&in);
     free(v);
     return status;

@@ -2,16 +2,20 @@
  * record.c - log a checked event: the call log, the reputation index and
  * campaign detection (include/callsift/record.h).
  *
- * Flow: key the caller and the callee from the verdict, fingerprint the
- * normalised text, commit the call to the store, then add it to the
- * index (so the index never holds what the store does not). With text
- * from a number or a sender ID (not a caller-ID state), the fingerprint
- * goes to campaign detection; a campaign that forms or grows is written
+ * Flow (sift_record_event): key the caller and the callee from the
+ * verdict and fingerprint the normalised text (sift_record_prepare),
+ * write the call to the store, then add it to the index (so the index
+ * never holds what the store does not). With text from a number or a
+ * sender ID (not a caller-ID state), the fingerprint goes to campaign
+ * detection (sift_record_index); a campaign that forms or grows is written
  * with the numbers that spoke its message, found in the call log.
+ * `check --batch --db` calls the steps apart: prepare and index on its
+ * checking thread, sift_record_store() on its writer thread.
  *
- * Not the hot path: `check --db` calls this after printing the verdict,
- * the server from its writer thread. It allocates (the normalisation
- * buffer, the list of linked numbers) and frees all before returning.
+ * Not the hot path: `check --db` calls this after the verdict, the server
+ * from its writer thread. It allocates (the normalisation buffer, the
+ * list of linked numbers, a campaign message's sample) and frees all but
+ * the sample, which sift_record_release() frees.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -63,18 +67,24 @@ static int link_call(void *ctx, const struct sift_call *c)
     return l->n == LINK_MAX;
 }
 
-/* A sample of the text, cut at a character boundary. */
-static void sample_of(const struct sift_event *ev, char *buf, size_t size)
+/* A copy of the text cut to at most SAMPLE_MAX - 1 bytes at a character
+ * boundary; NULL when out of memory. */
+static char *sample_of(const struct sift_event *ev)
 {
     size_t len = ev->text_len ? ev->text_len : strlen(ev->text);
+    char *buf;
 
-    if (len >= size) {
-        len = size - 1;
+    if (len >= SAMPLE_MAX) {
+        len = SAMPLE_MAX - 1;
         while (len > 0 && ((unsigned char)ev->text[len] & 0xc0) == 0x80)
             len--;
     }
-    memcpy(buf, ev->text, len);
-    buf[len] = '\0';
+    buf = sift_malloc(len + 1);
+    if (buf != NULL) {
+        memcpy(buf, ev->text, len);
+        buf[len] = '\0';
+    }
+    return buf;
 }
 
 /* Link the numbers of the call log whose text is near fp, from since
@@ -106,41 +116,37 @@ static enum sift_rc link_numbers(struct sift_store *st,
 
 static enum sift_rc save_campaign(struct sift_store *st,
                                   struct sift_reputation *rep,
-                                  const struct sift_event *ev, const char *from,
-                                  uint64_t fp, int64_t when, int64_t campaign,
-                                  bool formed, int64_t since,
+                                  const struct sift_record *rec,
                                   struct sift_err *err)
 {
     struct find f = {0};
     struct sift_campaign c = {0};
-    char sample[SAMPLE_MAX];
-    int64_t n_numbers = 0;
+    int64_t n_numbers = 0, when = rec->time, since = rec->since;
     enum sift_rc r;
 
     /* By id and by count: a campaign message must not cost a walk of
      * every campaign or of the campaign's every number. */
-    r = sift_store_get_campaign(st, campaign, found_campaign, &f, err);
+    r = sift_store_get_campaign(st, rec->campaign, found_campaign, &f, err);
     if (r != SIFT_OK)
         return r;
-    c.id = campaign;
-    c.fingerprint = f.found ? f.c.fingerprint : fp;
+    c.id = rec->campaign;
+    c.fingerprint = f.found ? f.c.fingerprint : rec->fingerprint;
     /* New: from its first message, not from the one that formed it. */
     c.first_seen = f.found                     ? f.c.first_seen
                    : since > 0 && since < when ? since
                                                : when;
     c.last_seen = when;
     c.n_events = f.found ? f.c.n_events + 1 : 1;
-    if (!f.found) {
-        sample_of(ev, sample, sizeof(sample));
-        c.sample = sample;
-    }
+    if (!f.found)
+        c.sample = rec->sample;
     r = sift_store_put_campaign(st, &c, err);
-    if (r == SIFT_OK && (formed || !f.found))
-        r = link_numbers(st, rep, campaign, fp, since, err);
+    if (r == SIFT_OK && (rec->formed || !f.found))
+        r = link_numbers(st, rep, rec->campaign, rec->fingerprint, since, err);
     if (r == SIFT_OK)
-        r = sift_store_campaign_number(st, campaign, from, when, err);
+        r = sift_store_campaign_number(st, rec->campaign, rec->from, when, err);
     if (r == SIFT_OK)
-        r = sift_store_count_campaign_numbers(st, campaign, &n_numbers, err);
+        r = sift_store_count_campaign_numbers(st, rec->campaign, &n_numbers,
+                                              err);
     if (r == SIFT_OK) {
         if (!f.found) /* the messages that formed it, one per number */
             c.n_events = n_numbers;
@@ -207,54 +213,138 @@ static enum sift_rc text_fingerprint(const struct sift_event *ev, uint64_t *out,
     return SIFT_OK;
 }
 
+enum sift_rc sift_record_prepare(struct sift_record *rec,
+                                 const struct sift_event *ev,
+                                 const struct sift_verdict *v, int32_t duration,
+                                 struct sift_err *err)
+{
+    memset(rec, 0, sizeof(*rec));
+    if (ev == NULL || v == NULL || ev->from == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL,
+                             "an event with a caller and its verdict are "
+                             "needed");
+    caller_key(ev, v, rec->from, &rec->state);
+    if (v->callee.status == SIFT_NUMBER_OK)
+        sift__strlcpy(rec->to, v->callee.e164, sizeof(rec->to));
+    rec->time = ev->time ? ev->time : (int64_t)time(NULL);
+    rec->duration = duration < 0 ? -1 : duration;
+    rec->action = (int)v->action;
+    rec->score = v->score;
+    rec->sms = ev->kind == SIFT_EVENT_SMS;
+    if (v->text_fp_set) {
+        rec->fingerprint = v->text_fp; /* the check's own */
+        return SIFT_OK;
+    }
+    return text_fingerprint(ev, &rec->fingerprint, err);
+}
+
+/* The call as the store and the index take it; its strings are rec's. */
+static struct sift_call call_of(const struct sift_record *rec)
+{
+    return (struct sift_call){
+        .from = rec->from,
+        .to = rec->to[0] ? rec->to : NULL,
+        .time = rec->time,
+        .duration = rec->duration,
+        .action = rec->action,
+        .score = rec->score,
+        .fingerprint = rec->fingerprint,
+        .sms = rec->sms,
+    };
+}
+
+enum sift_rc sift_record_index(struct sift_reputation *rep,
+                               struct sift_record *rec,
+                               const struct sift_event *ev,
+                               struct sift_err *err)
+{
+    struct sift_call c = call_of(rec);
+
+    rec->campaign = rec->since = 0;
+    rec->formed = false;
+    if (rep == NULL)
+        return SIFT_OK;
+    /* A call the index cannot read (none today) is still logged; the
+     * index is built again from the store at the next start. */
+    (void)sift_reputation_add_call(rep, &c);
+    if (rec->fingerprint == 0 || rec->state)
+        return SIFT_OK;
+    if (sift_reputation_add_message(rep, rec->from, rec->fingerprint, ev->text,
+                                    rec->time, &rec->campaign, &rec->formed,
+                                    &rec->since) != SIFT_OK ||
+        rec->campaign == 0) {
+        rec->campaign = 0;
+        return SIFT_OK;
+    }
+    sift_free(rec->sample);
+    rec->sample = sample_of(ev);
+    if (rec->sample == NULL) {
+        rec->campaign = 0;
+        return sift__err_set(err, SIFT_ENOMEM, NULL, "out of memory");
+    }
+    return SIFT_OK;
+}
+
+/* The store's half, in two steps: the call, then its campaign. */
+static enum sift_rc store_call(struct sift_store *st,
+                               const struct sift_record *rec,
+                               struct sift_err *err)
+{
+    struct sift_call c = call_of(rec);
+
+    if (st == NULL)
+        return sift__err_set(err, SIFT_EINVAL, NULL, "a store is needed");
+    return sift_store_add_call(st, &c, err);
+}
+
+static enum sift_rc store_campaign(struct sift_store *st,
+                                   struct sift_reputation *rep,
+                                   const struct sift_record *rec,
+                                   struct sift_err *err)
+{
+    if (rep == NULL || rec->campaign == 0)
+        return SIFT_OK;
+    return save_campaign(st, rep, rec, err);
+}
+
+enum sift_rc sift_record_store(struct sift_store *st,
+                               struct sift_reputation *rep,
+                               const struct sift_record *rec,
+                               struct sift_err *err)
+{
+    enum sift_rc r = store_call(st, rec, err);
+
+    return r == SIFT_OK ? store_campaign(st, rep, rec, err) : r;
+}
+
+void sift_record_release(struct sift_record *rec)
+{
+    if (rec == NULL)
+        return;
+    sift_free(rec->sample);
+    rec->sample = NULL;
+}
+
 enum sift_rc sift_record_event(struct sift_store *st,
                                struct sift_reputation *rep,
                                const struct sift_event *ev,
                                const struct sift_verdict *v, int32_t duration,
                                struct sift_err *err)
 {
-    struct sift_call c = {0};
-    char from[SIFT_KEY_MAX], to[SIFT_KEY_MAX];
-    int64_t campaign = 0, since = 0;
-    bool state = false, formed = false;
+    struct sift_record rec;
     enum sift_rc r;
 
-    if (st == NULL || ev == NULL || v == NULL || ev->from == NULL)
+    if (st == NULL)
         return sift__err_set(err, SIFT_EINVAL, NULL,
                              "a store, an event with a caller and its "
                              "verdict are needed");
-    caller_key(ev, v, from, &state);
-    c.from = from;
-    if (v->callee.status == SIFT_NUMBER_OK) {
-        sift__strlcpy(to, v->callee.e164, sizeof(to));
-        c.to = to;
-    }
-    c.time = ev->time ? ev->time : (int64_t)time(NULL);
-    c.duration = duration < 0 ? -1 : duration;
-    c.action = (int)v->action;
-    c.score = v->score;
-    c.sms = ev->kind == SIFT_EVENT_SMS;
-    if (v->text_fp_set) {
-        c.fingerprint = v->text_fp; /* the check's own */
-    } else {
-        r = text_fingerprint(ev, &c.fingerprint, err);
-        if (r != SIFT_OK)
-            goto out;
-    }
-    r = sift_store_add_call(st, &c, err);
-    if (r != SIFT_OK || rep == NULL)
-        goto out;
-    /* A call the index cannot read (none today) is still logged; the
-     * index is built again from the store at the next start. */
-    (void)sift_reputation_add_call(rep, &c);
-    if (c.fingerprint == 0 || state)
-        goto out;
-    if (sift_reputation_add_message(rep, from, c.fingerprint, ev->text, c.time,
-                                    &campaign, &formed, &since) != SIFT_OK ||
-        campaign == 0)
-        goto out;
-    r = save_campaign(st, rep, ev, from, c.fingerprint, c.time, campaign,
-                      formed, since, err);
-out:
+    r = sift_record_prepare(&rec, ev, v, duration, err);
+    if (r == SIFT_OK)
+        r = store_call(st, &rec, err);
+    if (r == SIFT_OK)
+        r = sift_record_index(rep, &rec, ev, err);
+    if (r == SIFT_OK)
+        r = store_campaign(st, rep, &rec, err);
+    sift_record_release(&rec);
     return r;
 }

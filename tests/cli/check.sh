@@ -104,6 +104,45 @@ ids=$(grep -o '^{"id":[0-9]*' "$tmp/many.out" | cut -d: -f2 | tr '\n' ' ')
     $bin db check --db "$tmp/batch.db" | grep -q '^  calls      3000$'
 check "batch --db: 3000 verdicts in order, 3000 calls logged" $?
 
+# Within one group (all the input ready at once) each event is in the
+# index before the next is checked, while the store is written by the
+# writer thread: the third call of one caller to one callee has
+# CALL_REPEAT, the fourth number sending one message has CAMPAIGN, the
+# same every run, and the store has the campaign afterwards.
+msg='お荷物のお届けにあがりましたが宛先不明の為持ち帰りました。下記よりご確認ください http://example-delivery.top/abc'
+{
+    for k in 1 2 3; do
+        echo "{\"id\":\"r$k\",\"from\":\"090-3333-5555\",\"to\":\"090-1234-5678\"}"
+    done
+    for k in 1 2 3 4; do
+        echo "{\"id\":\"m$k\",\"kind\":\"sms\",\"from\":\"090-1111-000$k\",\"to\":\"090-1234-5678\",\"text\":\"$msg\"}"
+    done
+} >"$tmp/index.jsonl"
+for run in 1 2; do
+    $bin check --batch --db "$tmp/index$run.db" <"$tmp/index.jsonl" \
+        >"$tmp/index$run.out"
+done
+line() { grep "^{\"id\":\"$1\"" "$tmp/index1.out"; }
+cmp -s "$tmp/index1.out" "$tmp/index2.out" &&
+    line r3 | grep -q '"CALL_REPEAT"' && ! line r2 | grep -q '"CALL_REPEAT"' &&
+    line m4 | grep -q '"CAMPAIGN"' && ! line m3 | grep -q '"CAMPAIGN"' &&
+    $bin campaigns --json --db "$tmp/index1.db" | grep -q '"n_numbers":4'
+check "batch --db: each event in the index before the next check (CALL_REPEAT, CAMPAIGN), the store has the campaign" $?
+
+# A call the store refuses (a trigger here; a full disk in life): the
+# writer thread says so on stderr and the batch exits 3, every verdict is
+# still printed, and the group's other events are logged.
+$bin check --batch --db "$tmp/refuse.db" </dev/null
+sqlite3 "$tmp/refuse.db" "CREATE TRIGGER refuse BEFORE INSERT ON calls
+    WHEN NEW.from_key = '+819033335555' BEGIN SELECT RAISE(ABORT, 'refused'); END;"
+$bin check --batch --db "$tmp/refuse.db" <"$tmp/index.jsonl" \
+    >"$tmp/refuse.out" 2>"$tmp/refuse.err"
+rc=$?
+[ $rc -eq 3 ] && [ "$(wc -l <"$tmp/refuse.out")" -eq 7 ] &&
+    [ "$(grep -c 'logging the call: .*refused' "$tmp/refuse.err")" -eq 3 ] &&
+    $bin db check --db "$tmp/refuse.db" | grep -q '^  calls      4$'
+check "batch --db: calls the store refuses are exit 3, named on stderr; the rest logged" $?
+
 # One event at a time: each verdict comes while the input stays open (a
 # group closes when no more input is ready, it does not wait for more).
 coproc CS { $bin check --batch --db "$tmp/batch.db"; }

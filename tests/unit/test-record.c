@@ -28,6 +28,11 @@ struct fx {
     struct sift_store *st;
     struct sift_reputation *rep;
     struct sift_verdict *v;
+    /* In steps (record.h): prepared and indexed now, stored at flush(),
+     * as `check --batch --db` leaves the store to its writer thread. */
+    bool steps;
+    size_t n_pending;
+    struct sift_record pending[16];
 };
 
 static void fx_open(struct fx *fx)
@@ -77,9 +82,33 @@ static void record(struct fx *fx, enum sift_event_kind kind, const char *from,
         sift_number_parse(&fx->v->callee, to, strlen(to), "JP", NULL);
     fx->v->action = SIFT_ACTION_WARN;
     fx->v->score = 7.5;
+    if (fx->steps) {
+        struct sift_record *rec = &fx->pending[fx->n_pending++];
+        ASSERT(fx->n_pending <= 16);
+        if (sift_record_prepare(rec, &ev, fx->v, duration, &err) != SIFT_OK ||
+            sift_record_index(fx->rep, rec, &ev, &err) != SIFT_OK)
+            TEST_FAIL_("record %s in steps: %s", from, err.msg);
+        return;
+    }
     if (sift_record_event(fx->st, fx->rep, &ev, fx->v, duration, &err) !=
         SIFT_OK)
         TEST_FAIL_("record %s: %s", from, err.msg);
+}
+
+/* Store what was recorded in steps, in order, in one transaction. */
+static void flush(struct fx *fx)
+{
+    struct sift_err err = {0};
+
+    ASSERT_EQ(sift_store_batch_begin(fx->st, NULL), SIFT_OK);
+    for (size_t i = 0; i < fx->n_pending; i++) {
+        if (sift_record_store(fx->st, fx->rep, &fx->pending[i], &err) !=
+            SIFT_OK)
+            TEST_FAIL_("store %zu: %s", i, err.msg);
+        sift_record_release(&fx->pending[i]);
+    }
+    fx->n_pending = 0;
+    ASSERT_EQ(sift_store_batch_commit(fx->st, NULL), SIFT_OK);
 }
 
 static void facts(struct fx *fx, const char *from, const char *to, int64_t now,
@@ -246,5 +275,83 @@ TEST_IMPL(record_states_are_logged_but_form_no_campaign)
     ASSERT_EQ(sift_store_stats(fx.st, &stats, NULL), SIFT_OK);
     ASSERT_EQ(stats.campaigns, 0);
     fx_close(&fx);
+    return 0;
+}
+
+struct campaign_rows {
+    int n;
+    struct sift_campaign c[4];
+    char sample[4][1024];
+};
+
+static int collect_campaigns(void *ctx, const struct sift_campaign *c)
+{
+    struct campaign_rows *r = ctx;
+
+    if (r->n < 4) {
+        r->c[r->n] = *c;
+        snprintf(r->sample[r->n], sizeof(r->sample[0]), "%s",
+                 c->sample ? c->sample : "");
+        r->c[r->n].sample = NULL;
+    }
+    r->n++;
+    return 0;
+}
+
+/* The same events recorded by sift_record_event() and in steps (index
+ * at once, store later in one group: the writer thread's way) leave the
+ * same calls, the same campaign with its numbers and sample, and the same
+ * facts in the index. */
+TEST_IMPL(record_in_steps_matches_one_call)
+{
+    static const char *const from[] = {"080-1111-2222", "080-3333-4444",
+                                       "070-5555-6666", "080-7777-8888"};
+    struct fx fx[2];
+    struct calls cs[2] = {{0}};
+    struct campaign_rows cr[2] = {{0}};
+    struct sift_rep_facts f[2];
+    const int64_t t0 = (int64_t)time(NULL) - 600;
+
+    for (int k = 0; k < 2; k++) {
+        fx_open(&fx[k]);
+        fx[k].steps = k == 1;
+        for (int i = 0; i < 4; i++)
+            record(&fx[k], SIFT_EVENT_SMS, from[i], "090-1234-5678", sms_text,
+                   t0 + i, -1);
+        for (int i = 0; i < 3; i++)
+            record(&fx[k], SIFT_EVENT_CALL, "06-1111-2222", "090-9999-0000",
+                   NULL, t0 + 10 + i, 0);
+        if (fx[k].steps)
+            flush(&fx[k]);
+        ASSERT_EQ(
+            sift_store_each_call(fx[k].st, 0, NULL, collect_call, &cs[k], NULL),
+            SIFT_OK);
+        ASSERT_EQ(
+            sift_store_each_campaign(fx[k].st, collect_campaigns, &cr[k], NULL),
+            SIFT_OK);
+        facts(&fx[k], "06-1111-2222", "090-9999-0000", t0 + 20, &f[k]);
+    }
+    ASSERT_EQ(cs[0].n, 7);
+    ASSERT_EQ(cs[1].n, 7);
+    for (int i = 0; i < 7 && i < 8; i++) {
+        ASSERT_STR_EQ(cs[1].from[i], cs[0].from[i]);
+        ASSERT_STR_EQ(cs[1].to[i], cs[0].to[i]);
+        ASSERT_EQ((long long)(cs[1].fp[i] == cs[0].fp[i]), 1);
+        ASSERT_EQ(cs[1].sms[i], cs[0].sms[i]);
+    }
+    ASSERT_EQ(cr[0].n, 1);
+    ASSERT_EQ(cr[1].n, 1);
+    ASSERT_EQ(cr[1].c[0].id, cr[0].c[0].id);
+    ASSERT_EQ(cr[1].c[0].n_numbers, 4);
+    ASSERT_EQ(cr[1].c[0].n_numbers, cr[0].c[0].n_numbers);
+    ASSERT_EQ(cr[1].c[0].n_events, cr[0].c[0].n_events);
+    ASSERT_EQ(cr[1].c[0].first_seen, cr[0].c[0].first_seen);
+    ASSERT_EQ(cr[1].c[0].last_seen, cr[0].c[0].last_seen);
+    ASSERT_STR_EQ(cr[1].sample[0], sms_text);
+    ASSERT_STR_EQ(cr[1].sample[0], cr[0].sample[0]);
+    ASSERT(f[0].repeat_calls >= 3);
+    ASSERT_EQ(f[1].repeat_calls, f[0].repeat_calls);
+    for (int k = 0; k < 2; k++)
+        fx_close(&fx[k]);
     return 0;
 }
