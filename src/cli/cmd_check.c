@@ -276,13 +276,17 @@ static int group_record(struct group *g, const struct sift_event *ev,
     struct sift_record *rec = &g->recs[g->n_recs];
     struct sift_err err = {0};
 
-    if (sift_record_prepare(rec, ev, v, -1, &err) != SIFT_OK ||
-        sift_record_index(g->record->rep, rec, ev, &err) != SIFT_OK) {
-        sift_record_release(rec);
+    if (sift_record_prepare(rec, ev, v, -1, &err) != SIFT_OK) {
         fprintf(stderr, "callsift check: logging the call: %s\n", err.msg);
         return SIFT_EXIT_INTERNAL;
     }
+    /* The call is in the index now: it goes to the store even when its
+     * message could not be kept for a campaign (out of memory). */
     g->n_recs++;
+    if (sift_record_index(g->record->rep, rec, ev, &err) != SIFT_OK) {
+        fprintf(stderr, "callsift check: logging the call: %s\n", err.msg);
+        return SIFT_EXIT_INTERNAL;
+    }
     return SIFT_EXIT_OK;
 }
 
