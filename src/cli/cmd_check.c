@@ -55,7 +55,8 @@ static const char usage_text[] =
     "\n"
     "exit: 0 a verdict was given (for --batch: for every line), 1 an event\n"
     "could not be checked (bad input; --batch goes on with the next line),\n"
-    "2 usage error, 3 the engine could not load its files.\n";
+    "2 usage error, 3 the engine could not load its files, or with --db\n"
+    "the store could not be opened or an event could not be logged.\n";
 
 struct check_opts {
     const char *from, *to, *text, *text_file, *data, *config, *region;
