@@ -24,6 +24,12 @@ enum {
     SIFT_EXIT_INTERNAL = 3
 };
 
+/* Of two exit statuses, the one that says more (the larger). */
+static inline int sift_cli_worst(int a, int b)
+{
+    return a > b ? a : b;
+}
+
 int sift_cli_number(int argc, char **argv);
 int sift_cli_check(int argc, char **argv);
 int sift_cli_report(int argc, char **argv);

@@ -43,11 +43,6 @@ struct sift_cli_writer {
     pthread_t thread;
 };
 
-static int worst(int a, int b)
-{
-    return a > b ? a : b;
-}
-
 /* Store the group's events in one transaction, then print its lines. */
 static int write_group(struct sift_cli_record *rc, struct group *g)
 {
@@ -103,7 +98,7 @@ static void *writer_main(void *arg)
         status = write_group(w->rc, &g);
         pthread_mutex_lock(&w->lock);
         w->busy = false;
-        w->status = worst(w->status, status);
+        w->status = sift_cli_worst(w->status, status);
         pthread_cond_broadcast(&w->changed);
     }
     pthread_mutex_unlock(&w->lock);
@@ -142,7 +137,7 @@ int sift_cli_writer_put(struct sift_cli_writer *w, struct sift_record *recs,
     int status;
 
     if (!w->threaded) {
-        w->status = worst(w->status, write_group(w->rc, &g));
+        w->status = sift_cli_worst(w->status, write_group(w->rc, &g));
         return w->status;
     }
     pthread_mutex_lock(&w->lock);

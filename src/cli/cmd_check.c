@@ -212,12 +212,6 @@ struct group {
     size_t n_recs;
 };
 
-/* The exit status that says more of two. */
-static int worst(int a, int b)
-{
-    return a > b ? a : b;
-}
-
 static int group_open(struct group *g)
 {
     if (g->record == NULL) {
@@ -252,8 +246,9 @@ static int group_close(struct group *g)
         status = SIFT_EXIT_INTERNAL;
         g->size = 0;
     }
-    status = worst(status, sift_cli_writer_put(g->writer, g->recs, g->n_recs,
-                                               g->buf, g->size));
+    status =
+        sift_cli_worst(status, sift_cli_writer_put(g->writer, g->recs,
+                                                   g->n_recs, g->buf, g->size));
     g->buf = NULL;
     g->recs = NULL;
     g->size = g->n = g->n_recs = 0;
@@ -276,15 +271,15 @@ static int group_record(struct group *g, const struct sift_event *ev,
 {
     struct sift_record *rec = &g->recs[g->n_recs];
     struct sift_err err = {0};
+    enum sift_rc r = sift_record_prepare(rec, ev, v, -1, &err);
 
-    if (sift_record_prepare(rec, ev, v, -1, &err) != SIFT_OK) {
-        fprintf(stderr, "callsift check: logging the call: %s\n", err.msg);
-        return SIFT_EXIT_INTERNAL;
+    if (r == SIFT_OK) {
+        /* The call goes to the store even when its message could not be
+         * kept for a campaign (out of memory): the index has the call. */
+        g->n_recs++;
+        r = sift_record_index(g->record->rep, rec, ev, &err);
     }
-    /* The call is in the index now: it goes to the store even when its
-     * message could not be kept for a campaign (out of memory). */
-    g->n_recs++;
-    if (sift_record_index(g->record->rep, rec, ev, &err) != SIFT_OK) {
+    if (r != SIFT_OK) {
         fprintf(stderr, "callsift check: logging the call: %s\n", err.msg);
         return SIFT_EXIT_INTERNAL;
     }
@@ -322,13 +317,13 @@ static int run_batch(const struct sift_engine *eng,
         int got;
 
         if (g.n == GROUP_MAX) {
-            status = worst(status, group_next(&g));
+            status = sift_cli_worst(status, group_next(&g));
             if (g.out == NULL)
                 break;
         }
         got = sift_cli_lines_next(&in, record == NULL || g.n == 0, &line, &len);
         if (got == SIFT_CLI_LINE_NOT_READY) {
-            status = worst(status, group_next(&g));
+            status = sift_cli_worst(status, group_next(&g));
             if (g.out == NULL)
                 break;
             continue;
@@ -349,7 +344,7 @@ static int run_batch(const struct sift_engine *eng,
                      BATCH_LINE_MAX);
             snprintf(err.where, sizeof(err.where), "$");
             print_error_line(g.out, &err, NULL, lineno);
-            status = worst(status, SIFT_EXIT_INPUT);
+            status = sift_cli_worst(status, SIFT_EXIT_INPUT);
             g.n++;
             continue;
         }
@@ -362,7 +357,7 @@ static int run_batch(const struct sift_engine *eng,
             rc = sift_engine_check(eng, &ej.ev, v, &err);
         if (rc != SIFT_OK) {
             print_error_line(g.out, &err, ej.echo, lineno);
-            status = worst(status, SIFT_EXIT_INPUT);
+            status = sift_cli_worst(status, SIFT_EXIT_INPUT);
         } else if (print_json_line(g.out, v, ej.echo) != 0) {
             status = SIFT_EXIT_INTERNAL;
         } else if (record != NULL &&
@@ -374,8 +369,8 @@ static int run_batch(const struct sift_engine *eng,
             fflush(stdout);
         g.n++;
     }
-    status = worst(status, group_close(&g));
-    status = worst(status, sift_cli_writer_finish(g.writer));
+    status = sift_cli_worst(status, group_close(&g));
+    status = sift_cli_worst(status, sift_cli_writer_finish(g.writer));
     sift_cli_lines_release(&in);
     free(v);
     return status;

@@ -332,15 +332,10 @@ enum sift_rc sift_record_event(struct sift_store *st,
                                struct sift_err *err)
 {
     struct sift_record rec;
-    enum sift_rc r;
+    enum sift_rc r = sift_record_prepare(&rec, ev, v, duration, err);
 
-    if (st == NULL)
-        return sift__err_set(err, SIFT_EINVAL, NULL,
-                             "a store, an event with a caller and its "
-                             "verdict are needed");
-    r = sift_record_prepare(&rec, ev, v, duration, err);
     if (r == SIFT_OK)
-        r = store_call(st, &rec, err);
+        r = store_call(st, &rec, err); /* a store is needed: it says so */
     if (r == SIFT_OK)
         r = sift_record_index(rep, &rec, ev, err);
     if (r == SIFT_OK)
